@@ -1,0 +1,65 @@
+package org.slmlab.quant;
+
+import java.lang.foreign.MemorySegment;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * How one ggml type is stored, restored and multiplied — bit for bit as ggml does it.
+ *
+ * <p>Every method works on whole blocks: {@code n} is a multiple of {@code type().blockSize()}, and byte
+ * offsets point at the start of a block. Data lives in {@link MemorySegment}s so memory-mapped weights are
+ * read in place, never copied.
+ *
+ * <p>Each codec has a scalar reference ({@code *Scalar}) that reads like the format's definition — the code
+ * students study — and may override the fast path with the Vector API. The public entry points
+ * {@link #dequantize} and {@link #dot} pick the fast path unless {@link Simd#SCALAR_ONLY} is set
+ * ({@code -Dslmlab.scalar=true}), which forces the references everywhere.
+ */
+public interface QuantCodec {
+
+    GgmlType type();
+
+    /**
+     * The format the activation vector must be in for {@link #dot}: ggml's {@code vec_dot_type}
+     * (Q8_0, Q8_1 or Q8_K for quantized weights; F16/BF16/F32 for plain ones).
+     */
+    GgmlType vecDotType();
+
+    /** Scalar reference: {@code n} weights starting at {@code src[offset]} into {@code dst[dstOffset..]}. */
+    void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n);
+
+    /** Fast path of {@link #dequantizeScalar}; identical results. */
+    default void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        dequantizeScalar(src, offset, dst, dstOffset, n);
+    }
+
+    /**
+     * Quantizes {@code n} floats into {@code dst} at {@code dstOffset}, byte-identical with
+     * {@code ggml_quantize_chunk}. {@code importance} (an imatrix row of length {@code n}) may be null, except
+     * for the types that require one.
+     */
+    void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance);
+
+    /**
+     * Scalar reference of ggml's {@code vec_dot}: the dot product of {@code n} weights at {@code w[wOffset]}
+     * with {@code n} activations at {@code act[actOffset]}, already in {@link #vecDotType()} format.
+     */
+    float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n);
+
+    /** Fast path of {@link #dotScalar}; equal within float summation-order rounding. */
+    default float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        return dotScalar(w, wOffset, act, actOffset, n);
+    }
+
+    default void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        if (Simd.SCALAR_ONLY) {
+            dequantizeScalar(src, offset, dst, dstOffset, n);
+        } else {
+            dequantizeFast(src, offset, dst, dstOffset, n);
+        }
+    }
+
+    default float dot(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        return Simd.SCALAR_ONLY ? dotScalar(w, wOffset, act, actOffset, n) : dotFast(w, wOffset, act, actOffset, n);
+    }
+}
