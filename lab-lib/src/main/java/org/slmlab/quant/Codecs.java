@@ -1,6 +1,7 @@
 package org.slmlab.quant;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.slmlab.gguf.GgmlType;
 
@@ -11,6 +12,11 @@ public final class Codecs {
 
     static {
         // Each codec registers here, one line per type.
+        register(new F32Codec());
+        register(new F16Codec());
+        register(new BF16Codec());
+        register(new Q8_0Codec());
+        register(new Q8_KCodec());
     }
 
     private Codecs() {
@@ -18,6 +24,11 @@ public final class Codecs {
 
     private static void register(QuantCodec codec) {
         BY_TYPE.put(codec.type(), codec);
+    }
+
+    /** Every registered codec, in type-id order (tests run over this list, so a new codec is tested at once). */
+    public static List<QuantCodec> all() {
+        return List.copyOf(BY_TYPE.values());
     }
 
     public static boolean supports(GgmlType type) {

@@ -12,8 +12,8 @@ import org.slmlab.gguf.GgmlType;
  *
  * <p>Each codec has a scalar reference ({@code *Scalar}) that reads like the format's definition — the code
  * students study — and may override the fast path with the Vector API. The public entry points
- * {@link #dequantize} and {@link #dot} pick the fast path unless {@link Simd#SCALAR_ONLY} is set
- * ({@code -Dslmlab.scalar=true}), which forces the references everywhere.
+ * {@link #dequantize} and {@link #dot} pick the fast path when {@link Simd#FAST} is on: never with
+ * {@code -Dslmlab.scalar=true} (which forces the references everywhere), nor on CPUs without 512-bit vectors.
  */
 public interface QuantCodec {
 
@@ -24,6 +24,14 @@ public interface QuantCodec {
      * (Q8_0, Q8_1 or Q8_K for quantized weights; F16/BF16/F32 for plain ones).
      */
     GgmlType vecDotType();
+
+    /**
+     * True for the formats that exist only to hold activations (Q8_1, Q8_K): ggml has no dot product with them
+     * as the weight, so {@link #dotScalar} throws.
+     */
+    default boolean activationOnly() {
+        return false;
+    }
 
     /** Scalar reference: {@code n} weights starting at {@code src[offset]} into {@code dst[dstOffset..]}. */
     void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n);
@@ -52,14 +60,14 @@ public interface QuantCodec {
     }
 
     default void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        if (Simd.SCALAR_ONLY) {
-            dequantizeScalar(src, offset, dst, dstOffset, n);
-        } else {
+        if (Simd.FAST) {
             dequantizeFast(src, offset, dst, dstOffset, n);
+        } else {
+            dequantizeScalar(src, offset, dst, dstOffset, n);
         }
     }
 
     default float dot(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        return Simd.SCALAR_ONLY ? dotScalar(w, wOffset, act, actOffset, n) : dotFast(w, wOffset, act, actOffset, n);
+        return Simd.FAST ? dotFast(w, wOffset, act, actOffset, n) : dotScalar(w, wOffset, act, actOffset, n);
     }
 }

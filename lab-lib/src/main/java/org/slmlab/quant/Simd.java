@@ -1,10 +1,37 @@
 package org.slmlab.quant;
 
-/** The switch between the scalar references and the Vector API fast paths. */
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The switch between the scalar references and the Vector API fast paths, and the vector shapes the fast paths
+ * use.
+ *
+ * <p>The block kernels are written for 512-bit registers (AVX-512): 16 floats or ints per vector, so a block of
+ * 32 weights is two vectors, and its 32 bytes of int8 quants widen from 128-bit byte vectors. On a CPU whose
+ * widest vectors are narrower, the JIT cannot compile 512-bit species to instructions and would emulate them —
+ * far slower than plain Java — so {@link #FAST} is off there and the scalar references run instead.
+ */
 public final class Simd {
 
     /** {@code -Dslmlab.scalar=true} forces every kernel onto its scalar reference (for teaching and debugging). */
     public static final boolean SCALAR_ONLY = Boolean.getBoolean("slmlab.scalar");
+
+    /** True when the CPU executes 512-bit vectors natively. */
+    public static final boolean HAS_512_BIT = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+
+    /** Whether the dispatchers in {@link QuantCodec} take the fast paths. */
+    public static final boolean FAST = !SCALAR_ONLY && HAS_512_BIT;
+
+    public static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    public static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
+    public static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
+    public static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
+    public static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    public static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
 
     private Simd() {
     }

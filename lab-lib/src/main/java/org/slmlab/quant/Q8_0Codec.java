@@ -1,0 +1,126 @@
+package org.slmlab.quant;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.slmlab.quant.Simd.B128;
+import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.I512;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * Q8_0: blocks of 32 weights, each stored as a signed byte {@code q} in [−127, 127] times one fp16 scale
+ * {@code d} per block: {@code w = q · d}, with {@code d = max|w| / 127}. 8.5 bits a weight, close to lossless.
+ *
+ * <pre>
+ * block_q8_0 (34 bytes):  d: fp16 | qs: int8[32]
+ * </pre>
+ *
+ * Q8_0 is also the activation format of Q4_0, Q5_0, Q8_0 and others: the activation vector is quantized the same
+ * way, and the dot product of two blocks is an integer sum Σ q_w·q_a scaled once by d_w·d_a.
+ */
+public final class Q8_0Codec implements QuantCodec {
+
+    static final int QK = GgmlType.Q8_0.blockSize();
+    static final int BLOCK_BYTES = GgmlType.Q8_0.typeSize();
+    /** The quants follow the fp16 scale. */
+    static final int QS = 2;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q8_0;
+    }
+
+    @Override
+    public GgmlType vecDotType() {
+        return GgmlType.Q8_0;
+    }
+
+    @Override
+    public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float d = LittleEndian.fp16(src, block);
+            for (int j = 0; j < QK; j++) {
+                dst[dstOffset + b * QK + j] = src.get(JAVA_BYTE, block + QS + j) * d;
+            }
+        }
+    }
+
+    @Override
+    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float d = LittleEndian.fp16(src, block);
+            for (int j = 0; j < QK; j += F512.length()) {
+                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B128, src, block + QS + j,
+                        java.nio.ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2F, F512, 0);
+                q.mul(d).intoArray(dst, dstOffset + b * QK + j);
+            }
+        }
+    }
+
+    /** ggml's {@code quantize_row_q8_0_ref}; the importance matrix is not used by this type. */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        for (int b = 0; b < n / QK; b++) {
+            int x = srcOffset + b * QK;
+            long block = dstOffset + (long) b * BLOCK_BYTES;
+            float amax = 0;
+            for (int j = 0; j < QK; j++) {
+                amax = Math.max(amax, Math.abs(src[x + j]));
+            }
+            float d = amax / 127;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            LittleEndian.putFp16(dst, block, d);
+            for (int j = 0; j < QK; j++) {
+                dst.set(JAVA_BYTE, block + QS + j, (byte) Rounding.roundHalfAwayFromZero(src[x + j] * id));
+            }
+        }
+    }
+
+    /** ggml's {@code ggml_vec_dot_q8_0_q8_0}: an exact integer sum per block, scaled by both block scales. */
+    @Override
+    public float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        float sum = 0;
+        for (int b = 0; b < n / QK; b++) {
+            long wb = wOffset + (long) b * BLOCK_BYTES;
+            long ab = actOffset + (long) b * BLOCK_BYTES;
+            int sumi = 0;
+            for (int j = 0; j < QK; j++) {
+                sumi += w.get(JAVA_BYTE, wb + QS + j) * act.get(JAVA_BYTE, ab + QS + j);
+            }
+            sum += sumi * (LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab));
+        }
+        return sum;
+    }
+
+    /**
+     * Each half block: 16 weight bytes and 16 activation bytes widen to 16 ints and multiply; the two halves'
+     * products are added lane by lane (still exact integers), converted to float once, and accumulated with the
+     * block's scale — one horizontal sum at the very end, none per block.
+     */
+    @Override
+    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        FloatVector acc = FloatVector.zero(F512);
+        for (int b = 0; b < n / QK; b++) {
+            long wq = wOffset + (long) b * BLOCK_BYTES + QS;
+            long aq = actOffset + (long) b * BLOCK_BYTES + QS;
+            IntVector lo = ints(w, wq).mul(ints(act, aq));
+            IntVector hi = ints(w, wq + 16).mul(ints(act, aq + 16));
+            float scale = LittleEndian.fp16(w, wq - QS) * LittleEndian.fp16(act, aq - QS);
+            acc = ((FloatVector) lo.add(hi).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F512, scale), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** 16 signed bytes at {@code offset}, sign-extended to ints. */
+    static IntVector ints(MemorySegment s, long offset) {
+        return (IntVector) ByteVector.fromMemorySegment(B128, s, offset, java.nio.ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2I, I512, 0);
+    }
+}

@@ -1,0 +1,116 @@
+package org.slmlab.quant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.slmlab.quant.TestData.Kind;
+
+/**
+ * Differential tests: every fast path of every registered codec ({@link Codecs#all()}) against its scalar
+ * reference, on quantized rows of every {@link Kind}, on random bytes and on blocks of one repeated byte (all
+ * quants at their extremes, scales at their largest, infinity or NaN). A codec is covered as soon as it is
+ * registered; nothing here names a type.
+ *
+ * <p>Dequantization must match bit for bit (NaN only as NaN: the hardware fp16 conversion behind the scalar
+ * path quiets signalling NaNs, the vector path keeps their bits). Dot products may differ only by float
+ * summation order: within 1e-5 of Σ|wᵢ·aᵢ|, the same bound the reference data is held to — block sums are
+ * exact integers on both paths, so only the float accumulation of ≤ n/32 block results differs, far below it.
+ */
+class FastPathTest {
+
+    private static final int[] FILLS = {0x00, 0xFF, 0x80, 0x7F, 0x55, 0xAA, 0x01};
+
+    static Stream<Named<QuantCodec>> codecs() {
+        return Codecs.all().stream().map(c -> Named.of(c.type().name(), c));
+    }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void dequantizeFastMatchesScalarBitForBit(QuantCodec codec) {
+        try (Arena arena = Arena.ofConfined()) {
+            for (int blocks : new int[] {1, 2, 7, 33}) {
+                int n = TestData.length(codec.type(), blocks);
+                for (MemorySegment row : rows(arena, codec, n, blocks)) {
+                    float[] scalar = new float[n + 3];
+                    float[] fast = new float[n + 3];
+                    codec.dequantizeScalar(row, 0, scalar, 3, n);
+                    codec.dequantizeFast(row, 0, fast, 3, n);
+                    for (int i = 0; i < scalar.length; i++) {
+                        if (Float.isNaN(scalar[i])) {
+                            assertTrue(Float.isNaN(fast[i]), codec.type() + " element " + i + " of " + n);
+                        } else {
+                            assertEquals(Float.floatToRawIntBits(scalar[i]), Float.floatToRawIntBits(fast[i]),
+                                    codec.type() + " element " + i + " of " + n + ": " + scalar[i] + " vs "
+                                            + fast[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void dotFastMatchesScalarWithinSummationRounding(QuantCodec codec) {
+        if (codec.activationOnly()) {
+            return;
+        }
+        QuantCodec actCodec = Codecs.of(codec.vecDotType());
+        try (Arena arena = Arena.ofConfined()) {
+            for (int blocks : new int[] {1, 2, 7, 33}) {
+                int n = TestData.length(codec.type(), blocks);
+                int seed = 0;
+                for (MemorySegment w : rows(arena, codec, n, blocks)) {
+                    for (Kind kind : new Kind[] {Kind.NORMAL, Kind.OUTLIERS, Kind.ZEROS}) {
+                        float[] x = TestData.floats(kind, n, 1000 + seed++);
+                        MemorySegment act = TestData.quantized(arena, actCodec, x);
+                        double bound = sumOfAbsProducts(codec, w, actCodec, act, n);
+                        if (!(bound < Float.MAX_VALUE / 4)) {
+                            continue; // overflowing or NaN weights: the order of the sum decides inf vs NaN
+                        }
+                        float scalar = codec.dotScalar(w, 0, act, 0, n);
+                        float fast = codec.dotFast(w, 0, act, 0, n);
+                        assertTrue(Math.abs(scalar - fast) <= 1e-5 * bound, codec.type() + " n=" + n + " " + kind
+                                + ": scalar " + scalar + " fast " + fast + " (Σ|w·a| = " + bound + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Σ|wᵢ·aᵢ| over the dequantized weights and activations, in double. */
+    static double sumOfAbsProducts(QuantCodec codec, MemorySegment w, QuantCodec actCodec, MemorySegment act, int n) {
+        float[] wf = new float[n];
+        float[] af = new float[n];
+        codec.dequantizeScalar(w, 0, wf, 0, n);
+        actCodec.dequantizeScalar(act, 0, af, 0, n);
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += Math.abs((double) wf[i] * af[i]);
+        }
+        return s;
+    }
+
+    /** Rows of {@code n} weights: quantized from every kind of data, random bytes, and repeated bytes. */
+    private static List<MemorySegment> rows(Arena arena, QuantCodec codec, int n, int seed) {
+        List<MemorySegment> rows = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            rows.add(TestData.quantized(arena, codec, TestData.floats(kind, n, seed * 31L + kind.ordinal())));
+        }
+        long bytes = codec.type().bytesFor(n);
+        rows.add(TestData.bytes(arena, bytes, null, seed));
+        rows.add(TestData.bytes(arena, bytes, null, seed + 17));
+        for (int fill : FILLS) {
+            rows.add(TestData.bytes(arena, bytes, fill, 0));
+        }
+        return rows;
+    }
+}
