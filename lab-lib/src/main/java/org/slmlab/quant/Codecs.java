@@ -17,6 +17,12 @@ public final class Codecs {
         register(new BF16Codec());
         register(new Q8_0Codec());
         register(new Q8_KCodec());
+        register(new Tq1_0Codec());
+        register(new Tq2_0Codec());
+        register(new Mxfp4Codec());
+        register(new Nvfp4Codec());
+        register(new Q1_0Codec());
+        register(new Q2_0Codec());
     }
 
     private Codecs() {

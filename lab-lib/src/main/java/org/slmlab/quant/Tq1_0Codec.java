@@ -1,0 +1,179 @@
+package org.slmlab.quant;
+
+import static org.slmlab.quant.BlockBytes.i8;
+import static org.slmlab.quant.BlockBytes.putU8;
+import static org.slmlab.quant.BlockBytes.u8;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * TQ1_0 — ternary weights {-1, 0, +1} × d packed five to a byte in base 3 (1.6875 bits per weight).
+ *
+ * <pre>
+ * block of 256 weights, 54 bytes:
+ *   qs[48]  5 trits per byte: bytes 0..31 hold weights 0..159, bytes 32..47 hold weights 160..239
+ *   qh[4]   4 trits per byte: weights 240..255
+ *   d       fp16 scale (the block's max |x|)
+ * In a group of G code bytes (G = 32, 16, 4) that starts at weight w0, trit t of byte m is weight w0 + t·G + m.
+ * </pre>
+ * A byte does not store the base-3 number q = t0·81 + t1·27 + t2·9 + t3·3 + t4 (trit c means c − 1) itself but
+ * ⌈q·256/243⌉: the trits become a fixed-point fraction q/243 in [0, 1). Multiplying the byte by 3^t (mod 256)
+ * shifts trit t to the top, and (byte·3) >> 8 reads it — one multiply and shift per weight, no division.
+ * qh bytes have only 4 trits, so they are stored as if a fifth trit 0 followed.
+ */
+final class Tq1_0Codec implements QuantCodec {
+
+    private static final int QK = 256;
+    private static final int TYPE_SIZE = GgmlType.TQ1_0.typeSize();
+    private static final int QS_BYTES = 48;
+    private static final int QH_BYTES = 4;
+    private static final int D_OFFSET = QS_BYTES + QH_BYTES;
+    private static final int Q8K_SIZE = GgmlType.Q8_K.typeSize();
+    private static final int Q8K_QS = 4;
+    private static final int[] POW3 = {1, 3, 9, 27, 81, 243};
+
+    /** The code-byte groups of a block: first byte, bytes in the group, trits per byte, first weight. */
+    private record Group(int firstByte, int bytes, int trits, int firstWeight) {
+    }
+
+    private static final Group[] GROUPS = {
+        new Group(0, 32, 5, 0), new Group(32, 16, 5, 160), new Group(QS_BYTES, QH_BYTES, 4, 240)};
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.TQ1_0;
+    }
+
+    @Override
+    public GgmlType vecDotType() {
+        return GgmlType.Q8_K;
+    }
+
+    /** Trit t (0 = most significant) of a packed byte, as −1, 0 or +1. */
+    private static int trit(int packed, int t) {
+        int shifted = (packed * POW3[t]) & 0xFF;
+        return ((shifted * 3) >> 8) - 1;
+    }
+
+    @Override
+    public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int blk = 0; blk < n / QK; blk++) {
+            long base = offset + (long) blk * TYPE_SIZE;
+            float d = LittleEndian.fp16(src, base + D_OFFSET);
+            for (Group g : GROUPS) {
+                dequantizeGroup(src, base, g, d, dst, dstOffset + blk * QK);
+            }
+        }
+    }
+
+    private static void dequantizeGroup(MemorySegment src, long base, Group g, float d, float[] dst, int out) {
+        for (int m = 0; m < g.bytes; m++) {
+            int packed = u8(src, base + g.firstByte + m);
+            for (int t = 0; t < g.trits; t++) {
+                dst[out + g.firstWeight + t * g.bytes + m] = trit(packed, t) * d;
+            }
+        }
+    }
+
+    /** Σ trit·q8 over one group; {@code a} points at the block's 256 int8 activations. */
+    private static int dotGroup(MemorySegment w, long base, Group g, MemorySegment act, long a) {
+        int sumi = 0;
+        for (int m = 0; m < g.bytes; m++) {
+            int packed = u8(w, base + g.firstByte + m);
+            for (int t = 0; t < g.trits; t++) {
+                sumi += trit(packed, t) * i8(act, a + g.firstWeight + t * g.bytes + m);
+            }
+        }
+        return sumi;
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        for (int blk = 0; blk < n / QK; blk++) {
+            int x = srcOffset + blk * QK;
+            long base = dstOffset + (long) blk * TYPE_SIZE;
+            float amax = 0;
+            for (int j = 0; j < QK; j++) {
+                amax = Math.max(amax, Math.abs(src[x + j]));
+            }
+            float id = amax != 0 ? 1.0f / amax : 0.0f;
+            LittleEndian.putFp16(dst, base + D_OFFSET, amax);
+            for (Group g : GROUPS) {
+                for (int m = 0; m < g.bytes; m++) {
+                    int q = 0;
+                    for (int t = 0; t < 5; t++) {
+                        int c = t < g.trits ? (int) Rounding.roundHalfAwayFromZero(src[x + g.firstWeight + t * g.bytes + m] * id) + 1 : 0;
+                        q = q * 3 + c;
+                    }
+                    putU8(dst, base + g.firstByte + m, (q * 256 + 242) / 243); // ⌈q·256/243⌉
+                }
+            }
+        }
+    }
+
+    @Override
+    public float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        float sum = 0;
+        for (int blk = 0; blk < n / QK; blk++) {
+            long base = wOffset + (long) blk * TYPE_SIZE;
+            long aBlock = actOffset + (long) blk * Q8K_SIZE;
+            int sumi = 0;
+            for (Group g : GROUPS) {
+                sumi += dotGroup(w, base, g, act, aBlock + Q8K_QS);
+            }
+            sum += sumi * (LittleEndian.fp16(w, base + D_OFFSET) * act.get(LittleEndian.FLOAT, aBlock));
+        }
+        return sum;
+    }
+
+    /** Trit t of eight packed bytes as −1/0/+1 lanes. */
+    private static IntVector trits(MemorySegment w, long byteAt, int t) {
+        IntVector shifted = Lanes.unsignedBytes(w, byteAt).mul(POW3[t]).and(0xFF);
+        return shifted.mul(3).lanewise(VectorOperators.LSHR, 8).sub(1);
+    }
+
+    @Override
+    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int blk = 0; blk < n / QK; blk++) {
+            long base = offset + (long) blk * TYPE_SIZE;
+            float d = LittleEndian.fp16(src, base + D_OFFSET);
+            int out = dstOffset + blk * QK;
+            for (int gi = 0; gi < 2; gi++) { // the qs groups are multiples of 8 bytes; qh (4 bytes) goes scalar
+                Group g = GROUPS[gi];
+                for (int m = 0; m < g.bytes; m += Lanes.N) {
+                    for (int t = 0; t < g.trits; t++) {
+                        Lanes.storeScaled(trits(src, base + g.firstByte + m, t), d, dst,
+                                out + g.firstWeight + t * g.bytes + m);
+                    }
+                }
+            }
+            dequantizeGroup(src, base, GROUPS[2], d, dst, out);
+        }
+    }
+
+    @Override
+    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        float sum = 0;
+        for (int blk = 0; blk < n / QK; blk++) {
+            long base = wOffset + (long) blk * TYPE_SIZE;
+            long aBlock = actOffset + (long) blk * Q8K_SIZE;
+            long a = aBlock + Q8K_QS;
+            IntVector acc = IntVector.zero(Lanes.I);
+            for (int gi = 0; gi < 2; gi++) {
+                Group g = GROUPS[gi];
+                for (int m = 0; m < g.bytes; m += Lanes.N) {
+                    for (int t = 0; t < g.trits; t++) {
+                        acc = acc.add(Lanes.mulActivation(trits(w, base + g.firstByte + m, t), act,
+                                a + g.firstWeight + t * g.bytes + m));
+                    }
+                }
+            }
+            int sumi = acc.reduceLanes(VectorOperators.ADD) + dotGroup(w, base, GROUPS[2], act, a);
+            sum += sumi * (LittleEndian.fp16(w, base + D_OFFSET) * act.get(LittleEndian.FLOAT, aBlock));
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,139 @@
+package org.slmlab.quant;
+
+import static org.slmlab.quant.BlockBytes.i8;
+import static org.slmlab.quant.BlockBytes.putU8;
+import static org.slmlab.quant.BlockBytes.u8;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * TQ2_0 — ternary weights {-1, 0, +1} × d, two bits per weight (BitNet b1.58 / TriLM, 2.0625 bits per weight).
+ *
+ * <pre>
+ * block of 256 weights, 66 bytes:
+ *   qs[64]   2-bit codes c ∈ {0,1,2} meaning c − 1; four per byte
+ *   d        fp16 scale (the block's max |x|)
+ * weight order: two halves of 128; in half h, byte qs[32h + m] holds weights 128h + 32l + m in bits 2l..2l+1
+ * (l = 0..3) — so each 32-byte row of codes yields four runs of 32 consecutive weights.
+ * </pre>
+ * The dot product pairs a block with one Q8_K block: Σ (c − 1)·q8 in integers, times d·d8.
+ */
+final class Tq2_0Codec implements QuantCodec {
+
+    private static final int QK = 256;
+    private static final int TYPE_SIZE = GgmlType.TQ2_0.typeSize();
+    private static final int QS_BYTES = QK / 4;
+    private static final int D_OFFSET = QS_BYTES;
+    private static final int Q8K_SIZE = GgmlType.Q8_K.typeSize();
+    private static final int Q8K_QS = 4; // Q8_K: float d, then 256 int8
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.TQ2_0;
+    }
+
+    @Override
+    public GgmlType vecDotType() {
+        return GgmlType.Q8_K;
+    }
+
+    /** Index of the weight stored in bits 2l..2l+1 of code byte {@code b}. */
+    private static int weightIndex(int b, int l) {
+        return (b / 32) * 128 + l * 32 + b % 32;
+    }
+
+    @Override
+    public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int blk = 0; blk < n / QK; blk++) {
+            long base = offset + (long) blk * TYPE_SIZE;
+            float d = LittleEndian.fp16(src, base + D_OFFSET);
+            int out = dstOffset + blk * QK;
+            for (int b = 0; b < QS_BYTES; b++) {
+                int bits = u8(src, base + b);
+                for (int l = 0; l < 4; l++) {
+                    int c = (bits >> (2 * l)) & 3;
+                    dst[out + weightIndex(b, l)] = (c - 1) * d;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        for (int blk = 0; blk < n / QK; blk++) {
+            int x = srcOffset + blk * QK;
+            long base = dstOffset + (long) blk * TYPE_SIZE;
+            float amax = 0;
+            for (int j = 0; j < QK; j++) {
+                amax = Math.max(amax, Math.abs(src[x + j]));
+            }
+            float id = amax != 0 ? 1.0f / amax : 0.0f;
+            LittleEndian.putFp16(dst, base + D_OFFSET, amax);
+            for (int b = 0; b < QS_BYTES; b++) {
+                int bits = 0;
+                for (int l = 0; l < 4; l++) {
+                    int c = (int) Rounding.roundHalfAwayFromZero(src[x + weightIndex(b, l)] * id) + 1;
+                    bits |= (c & 3) << (2 * l);
+                }
+                putU8(dst, base + b, bits);
+            }
+        }
+    }
+
+    @Override
+    public float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        float sum = 0;
+        for (int blk = 0; blk < n / QK; blk++) {
+            long base = wOffset + (long) blk * TYPE_SIZE;
+            long a = actOffset + (long) blk * Q8K_SIZE;
+            int sumi = 0;
+            for (int b = 0; b < QS_BYTES; b++) {
+                int bits = u8(w, base + b);
+                for (int l = 0; l < 4; l++) {
+                    sumi += (((bits >> (2 * l)) & 3) - 1) * i8(act, a + Q8K_QS + weightIndex(b, l));
+                }
+            }
+            sum += sumi * (act.get(LittleEndian.FLOAT, a) * LittleEndian.fp16(w, base + D_OFFSET));
+        }
+        return sum;
+    }
+
+    /** Codes c − 1 of the eight weights in bits 2l.. of code bytes b..b+7. */
+    private static IntVector codes(MemorySegment w, long byteAt, int l) {
+        return Lanes.unsignedBytes(w, byteAt).lanewise(VectorOperators.LSHR, 2 * l).and(3).sub(1);
+    }
+
+    @Override
+    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int blk = 0; blk < n / QK; blk++) {
+            long base = offset + (long) blk * TYPE_SIZE;
+            float d = LittleEndian.fp16(src, base + D_OFFSET);
+            int out = dstOffset + blk * QK;
+            for (int b = 0; b < QS_BYTES; b += Lanes.N) {
+                for (int l = 0; l < 4; l++) {
+                    Lanes.storeScaled(codes(src, base + b, l), d, dst, out + weightIndex(b, l));
+                }
+            }
+        }
+    }
+
+    @Override
+    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        float sum = 0;
+        for (int blk = 0; blk < n / QK; blk++) {
+            long base = wOffset + (long) blk * TYPE_SIZE;
+            long a = actOffset + (long) blk * Q8K_SIZE;
+            IntVector acc = IntVector.zero(Lanes.I);
+            for (int b = 0; b < QS_BYTES; b += Lanes.N) {
+                for (int l = 0; l < 4; l++) {
+                    acc = acc.add(Lanes.mulActivation(codes(w, base + b, l), act, a + Q8K_QS + weightIndex(b, l)));
+                }
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD) * (act.get(LittleEndian.FLOAT, a) * LittleEndian.fp16(w, base + D_OFFSET));
+        }
+        return sum;
+    }
+}
