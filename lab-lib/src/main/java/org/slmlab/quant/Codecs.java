@@ -15,7 +15,12 @@ public final class Codecs {
         register(new F32Codec());
         register(new F16Codec());
         register(new BF16Codec());
+        register(new Q4_0Codec());
+        register(new Q4_1Codec());
+        register(new Q5_0Codec());
+        register(new Q5_1Codec());
         register(new Q8_0Codec());
+        register(new Q8_1Codec());
         register(new Q8_KCodec());
         register(new Tq1_0Codec());
         register(new Tq2_0Codec());

@@ -3,7 +3,6 @@ package org.slmlab.quant;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.slmlab.quant.Simd.B128;
 import static org.slmlab.quant.Simd.F512;
-import static org.slmlab.quant.Simd.I512;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -110,17 +109,11 @@ public final class Q8_0Codec implements QuantCodec {
         for (int b = 0; b < n / QK; b++) {
             long wq = wOffset + (long) b * BLOCK_BYTES + QS;
             long aq = actOffset + (long) b * BLOCK_BYTES + QS;
-            IntVector lo = ints(w, wq).mul(ints(act, aq));
-            IntVector hi = ints(w, wq + 16).mul(ints(act, aq + 16));
+            IntVector lo = BlockVectors.signedBytes(w, wq).mul(BlockVectors.signedBytes(act, aq));
+            IntVector hi = BlockVectors.signedBytes(w, wq + 16).mul(BlockVectors.signedBytes(act, aq + 16));
             float scale = LittleEndian.fp16(w, wq - QS) * LittleEndian.fp16(act, aq - QS);
             acc = ((FloatVector) lo.add(hi).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F512, scale), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** 16 signed bytes at {@code offset}, sign-extended to ints. */
-    static IntVector ints(MemorySegment s, long offset) {
-        return (IntVector) ByteVector.fromMemorySegment(B128, s, offset, java.nio.ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.B2I, I512, 0);
     }
 }

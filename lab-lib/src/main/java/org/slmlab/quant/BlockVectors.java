@@ -1,0 +1,60 @@
+package org.slmlab.quant;
+
+import static org.slmlab.quant.Simd.B128;
+import static org.slmlab.quant.Simd.I512;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Vector building blocks shared by the fast paths of the 32-weight block types: each turns part of a block into
+ * 16 int lanes (half a block), the unit the integer dot products and dequantizers work in.
+ */
+final class BlockVectors {
+
+    /** Lane i holds i: the bit position each lane reads from a packed bit field. */
+    private static final IntVector LANE_INDEX = IntVector.fromArray(I512, new int[] {
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 0);
+
+    private BlockVectors() {
+    }
+
+    /** 16 signed bytes at {@code offset}, sign-extended to ints (int8 quants of Q8_0/Q8_1/Q8_K). */
+    static IntVector signedBytes(MemorySegment s, long offset) {
+        return (IntVector) bytes(s, offset).convertShape(VectorOperators.B2I, I512, 0);
+    }
+
+    /** 16 bytes at {@code offset}, unconverted. */
+    static ByteVector bytes(MemorySegment s, long offset) {
+        return ByteVector.fromMemorySegment(B128, s, offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The low 4 bits of each of 16 packed bytes: quants 0..15 of a 4-bit block. */
+    static IntVector lowNibbles(ByteVector packed) {
+        return (IntVector) packed.and((byte) 0x0F).convertShape(VectorOperators.B2I, I512, 0);
+    }
+
+    /** The high 4 bits of each of 16 packed bytes: quants 16..31 of a 4-bit block. */
+    static IntVector highNibbles(ByteVector packed) {
+        return (IntVector) packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F)
+                .convertShape(VectorOperators.B2I, I512, 0);
+    }
+
+    /**
+     * Bits {@code first .. first+15} of {@code qh}, one per lane, moved to bit 4 (value 16): the fifth bit of 16
+     * consecutive 5-bit quants.
+     */
+    static IntVector fifthBits(int qh, int first) {
+        return IntVector.broadcast(I512, qh >>> first).lanewise(VectorOperators.LSHR, LANE_INDEX)
+                .and(1).lanewise(VectorOperators.LSHL, 4);
+    }
+
+    /** Int lanes converted to float (exact for the small integers quants and block sums are). */
+    static FloatVector floats(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+    }
+}

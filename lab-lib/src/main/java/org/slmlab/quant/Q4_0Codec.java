@@ -1,0 +1,118 @@
+package org.slmlab.quant;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.slmlab.quant.Simd.F512;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * Q4_0: blocks of 32 weights as 4-bit codes q in [0, 15] and one fp16 scale: {@code w = d · (q − 8)}.
+ * 4.5 bits a weight. The scale is chosen so that the weight of largest magnitude maps to code 0 exactly
+ * ({@code d = max / −8}, keeping its sign): one side of the range gets 8 levels, the other 7.
+ *
+ * <pre>
+ * block_q4_0 (18 bytes):  d: fp16 | qs: uint8[16]
+ * byte j holds weight j in its low nibble and weight j+16 in its high nibble
+ * </pre>
+ *
+ * The activation is Q8_0; a block's dot product is Σ (q−8)·q_a, scaled by d·d_a.
+ */
+public final class Q4_0Codec implements QuantCodec {
+
+    static final int QK = GgmlType.Q4_0.blockSize();
+    static final int BLOCK_BYTES = GgmlType.Q4_0.typeSize();
+    static final int QS = 2;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_0;
+    }
+
+    @Override
+    public GgmlType vecDotType() {
+        return GgmlType.Q8_0;
+    }
+
+    @Override
+    public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int y = dstOffset + b * QK;
+            float d = LittleEndian.fp16(src, block);
+            for (int j = 0; j < QK / 2; j++) {
+                int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
+                dst[y + j] = ((packed & 0x0F) - 8) * d;
+                dst[y + j + QK / 2] = ((packed >>> 4) - 8) * d;
+            }
+        }
+    }
+
+    @Override
+    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int y = dstOffset + b * QK;
+            FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
+            ByteVector packed = BlockVectors.bytes(src, block + QS);
+            BlockVectors.floats(BlockVectors.lowNibbles(packed).sub(8)).mul(d).intoArray(dst, y);
+            BlockVectors.floats(BlockVectors.highNibbles(packed).sub(8)).mul(d).intoArray(dst, y + QK / 2);
+        }
+    }
+
+    /** ggml's {@code quantize_row_q4_0_ref} (what {@code ggml_quantize_chunk} uses without an importance matrix). */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        for (int b = 0; b < n / QK; b++) {
+            int x = srcOffset + b * QK;
+            long block = dstOffset + (long) b * BLOCK_BYTES;
+            float max = LegacyQuantizers.signedAbsMax(src, x, QK);
+            float d = max / -8;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            LittleEndian.putFp16(dst, block, d);
+            for (int j = 0; j < QK / 2; j++) {
+                // + 8.5 then truncation: round to nearest after shifting into [0, 16]; 16 only for the max itself.
+                int q0 = Math.min(15, (int) (src[x + j] * id + 8.5f));
+                int q1 = Math.min(15, (int) (src[x + j + QK / 2] * id + 8.5f));
+                dst.set(JAVA_BYTE, block + QS + j, (byte) (q0 | q1 << 4));
+            }
+        }
+    }
+
+    /** ggml's {@code ggml_vec_dot_q4_0_q8_0}. */
+    @Override
+    public float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        float sum = 0;
+        for (int b = 0; b < n / QK; b++) {
+            long wb = wOffset + (long) b * BLOCK_BYTES;
+            long ab = actOffset + (long) b * Q8_0Codec.BLOCK_BYTES;
+            int sumi = 0;
+            for (int j = 0; j < QK / 2; j++) {
+                int packed = w.get(JAVA_BYTE, wb + QS + j) & 0xFF;
+                sumi += ((packed & 0x0F) - 8) * act.get(JAVA_BYTE, ab + Q8_0Codec.QS + j);
+                sumi += ((packed >>> 4) - 8) * act.get(JAVA_BYTE, ab + Q8_0Codec.QS + j + QK / 2);
+            }
+            sum += sumi * (LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab));
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        FloatVector acc = FloatVector.zero(F512);
+        for (int b = 0; b < n / QK; b++) {
+            long wb = wOffset + (long) b * BLOCK_BYTES;
+            long aq = actOffset + (long) b * Q8_0Codec.BLOCK_BYTES + Q8_0Codec.QS;
+            ByteVector packed = BlockVectors.bytes(w, wb + QS);
+            IntVector lo = BlockVectors.lowNibbles(packed).sub(8).mul(BlockVectors.signedBytes(act, aq));
+            IntVector hi = BlockVectors.highNibbles(packed).sub(8).mul(BlockVectors.signedBytes(act, aq + QK / 2));
+            float scale = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, aq - Q8_0Codec.QS);
+            acc = BlockVectors.floats(lo.add(hi)).fma(FloatVector.broadcast(F512, scale), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+}

@@ -1,0 +1,127 @@
+package org.slmlab.quant;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.slmlab.quant.Simd.F512;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * Q4_1: blocks of 32 weights as 4-bit codes q in [0, 15] with an fp16 scale and an fp16 minimum:
+ * {@code w = d · q + m}. 5 bits a weight. The 16 levels span exactly [min, max] of the block, so asymmetric
+ * blocks lose less than with Q4_0.
+ *
+ * <pre>
+ * block_q4_1 (20 bytes):  d: fp16 | m: fp16 | qs: uint8[16]   (nibbles as in Q4_0)
+ * </pre>
+ *
+ * The activation is Q8_1, whose blocks carry s = d_a·Σq_a: then Σ w·a = d·d_a·Σ q·q_a + m·s, and the minimum
+ * costs one multiplication per block instead of one per weight.
+ */
+public final class Q4_1Codec implements QuantCodec {
+
+    static final int QK = GgmlType.Q4_1.blockSize();
+    static final int BLOCK_BYTES = GgmlType.Q4_1.typeSize();
+    static final int M = 2;
+    static final int QS = 4;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_1;
+    }
+
+    @Override
+    public GgmlType vecDotType() {
+        return GgmlType.Q8_1;
+    }
+
+    @Override
+    public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int y = dstOffset + b * QK;
+            float d = LittleEndian.fp16(src, block);
+            float m = LittleEndian.fp16(src, block + M);
+            for (int j = 0; j < QK / 2; j++) {
+                int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
+                dst[y + j] = (packed & 0x0F) * d + m;
+                dst[y + j + QK / 2] = (packed >>> 4) * d + m;
+            }
+        }
+    }
+
+    /** Multiply, then add — never a fused multiply-add, which would round once instead of twice. */
+    @Override
+    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int y = dstOffset + b * QK;
+            FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
+            FloatVector m = FloatVector.broadcast(F512, LittleEndian.fp16(src, block + M));
+            ByteVector packed = BlockVectors.bytes(src, block + QS);
+            BlockVectors.floats(BlockVectors.lowNibbles(packed)).mul(d).add(m).intoArray(dst, y);
+            BlockVectors.floats(BlockVectors.highNibbles(packed)).mul(d).add(m).intoArray(dst, y + QK / 2);
+        }
+    }
+
+    /** ggml's {@code quantize_row_q4_1_ref}. */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        for (int b = 0; b < n / QK; b++) {
+            int x = srcOffset + b * QK;
+            long block = dstOffset + (long) b * BLOCK_BYTES;
+            float[] minMax = LegacyQuantizers.minMax(src, x, QK);
+            float min = minMax[0];
+            float d = (minMax[1] - min) / 15;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            LittleEndian.putFp16(dst, block, d);
+            LittleEndian.putFp16(dst, block + M, min);
+            for (int j = 0; j < QK / 2; j++) {
+                int q0 = Math.min(15, (int) ((src[x + j] - min) * id + 0.5f));
+                int q1 = Math.min(15, (int) ((src[x + j + QK / 2] - min) * id + 0.5f));
+                dst.set(JAVA_BYTE, block + QS + j, (byte) (q0 | q1 << 4));
+            }
+        }
+    }
+
+    /** ggml's {@code ggml_vec_dot_q4_1_q8_1}. */
+    @Override
+    public float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        float sum = 0;
+        for (int b = 0; b < n / QK; b++) {
+            long wb = wOffset + (long) b * BLOCK_BYTES;
+            long ab = actOffset + (long) b * Q8_1Codec.BLOCK_BYTES;
+            int sumi = 0;
+            for (int j = 0; j < QK / 2; j++) {
+                int packed = w.get(JAVA_BYTE, wb + QS + j) & 0xFF;
+                sumi += (packed & 0x0F) * act.get(JAVA_BYTE, ab + Q8_1Codec.QS + j);
+                sumi += (packed >>> 4) * act.get(JAVA_BYTE, ab + Q8_1Codec.QS + j + QK / 2);
+            }
+            float dd = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab);
+            sum += dd * sumi + LittleEndian.fp16(w, wb + M) * LittleEndian.fp16(act, ab + Q8_1Codec.S);
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        FloatVector acc = FloatVector.zero(F512);
+        float minTerms = 0;
+        for (int b = 0; b < n / QK; b++) {
+            long wb = wOffset + (long) b * BLOCK_BYTES;
+            long ab = actOffset + (long) b * Q8_1Codec.BLOCK_BYTES;
+            ByteVector packed = BlockVectors.bytes(w, wb + QS);
+            IntVector lo = BlockVectors.lowNibbles(packed).mul(BlockVectors.signedBytes(act, ab + Q8_1Codec.QS));
+            IntVector hi = BlockVectors.highNibbles(packed)
+                    .mul(BlockVectors.signedBytes(act, ab + Q8_1Codec.QS + QK / 2));
+            float scale = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab);
+            acc = BlockVectors.floats(lo.add(hi)).fma(FloatVector.broadcast(F512, scale), acc);
+            minTerms += LittleEndian.fp16(w, wb + M) * LittleEndian.fp16(act, ab + Q8_1Codec.S);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + minTerms;
+    }
+}

@@ -1,0 +1,134 @@
+package org.slmlab.quant;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.slmlab.quant.Simd.F512;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * Q5_0: Q4_0 with a fifth bit: codes q in [0, 31], {@code w = d · (q − 16)}, {@code d = max / −16}. 5.5 bits a
+ * weight. The low 4 bits are packed in nibbles like Q4_0; the fifth bits of all 32 weights sit together in a
+ * 32-bit word {@code qh} (bit j belongs to weight j).
+ *
+ * <pre>
+ * block_q5_0 (22 bytes):  d: fp16 | qh: uint32 (little-endian) | qs: uint8[16]
+ * </pre>
+ *
+ * The activation is Q8_0.
+ */
+public final class Q5_0Codec implements QuantCodec {
+
+    static final int QK = GgmlType.Q5_0.blockSize();
+    static final int BLOCK_BYTES = GgmlType.Q5_0.typeSize();
+    static final int QH = 2;
+    static final int QS = 6;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q5_0;
+    }
+
+    @Override
+    public GgmlType vecDotType() {
+        return GgmlType.Q8_0;
+    }
+
+    /** The 5-bit code of weight {@code j}: its nibble, plus bit j of {@code qh} as the value 16. */
+    static int code(int packed, int qh, int j) {
+        int nibble = j < QK / 2 ? packed & 0x0F : packed >>> 4;
+        return nibble | ((qh >>> j) & 1) << 4;
+    }
+
+    @Override
+    public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int y = dstOffset + b * QK;
+            float d = LittleEndian.fp16(src, block);
+            int qh = src.get(LittleEndian.INT, block + QH);
+            for (int j = 0; j < QK / 2; j++) {
+                int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
+                dst[y + j] = (code(packed, qh, j) - 16) * d;
+                dst[y + j + QK / 2] = (code(packed, qh, j + QK / 2) - 16) * d;
+            }
+        }
+    }
+
+    @Override
+    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int y = dstOffset + b * QK;
+            FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
+            int qh = src.get(LittleEndian.INT, block + QH);
+            ByteVector packed = BlockVectors.bytes(src, block + QS);
+            IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0)).sub(16);
+            IntVector hi = BlockVectors.highNibbles(packed).or(BlockVectors.fifthBits(qh, QK / 2)).sub(16);
+            BlockVectors.floats(lo).mul(d).intoArray(dst, y);
+            BlockVectors.floats(hi).mul(d).intoArray(dst, y + QK / 2);
+        }
+    }
+
+    /** ggml's {@code quantize_row_q5_0_ref}. */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        for (int b = 0; b < n / QK; b++) {
+            int x = srcOffset + b * QK;
+            long block = dstOffset + (long) b * BLOCK_BYTES;
+            float max = LegacyQuantizers.signedAbsMax(src, x, QK);
+            float d = max / -16;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            LittleEndian.putFp16(dst, block, d);
+            int qh = 0;
+            for (int j = 0; j < QK / 2; j++) {
+                int q0 = Math.min(31, (int) (src[x + j] * id + 16.5f));
+                int q1 = Math.min(31, (int) (src[x + j + QK / 2] * id + 16.5f));
+                dst.set(JAVA_BYTE, block + QS + j, (byte) ((q0 & 0x0F) | (q1 & 0x0F) << 4));
+                qh |= (q0 >>> 4) << j | (q1 >>> 4) << (j + QK / 2);
+            }
+            dst.set(LittleEndian.INT, block + QH, qh);
+        }
+    }
+
+    /** ggml's {@code ggml_vec_dot_q5_0_q8_0}. */
+    @Override
+    public float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        float sum = 0;
+        for (int b = 0; b < n / QK; b++) {
+            long wb = wOffset + (long) b * BLOCK_BYTES;
+            long ab = actOffset + (long) b * Q8_0Codec.BLOCK_BYTES;
+            int qh = w.get(LittleEndian.INT, wb + QH);
+            int sumi = 0;
+            for (int j = 0; j < QK / 2; j++) {
+                int packed = w.get(JAVA_BYTE, wb + QS + j) & 0xFF;
+                sumi += (code(packed, qh, j) - 16) * act.get(JAVA_BYTE, ab + Q8_0Codec.QS + j);
+                sumi += (code(packed, qh, j + QK / 2) - 16) * act.get(JAVA_BYTE, ab + Q8_0Codec.QS + j + QK / 2);
+            }
+            sum += sumi * (LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab));
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        FloatVector acc = FloatVector.zero(F512);
+        for (int b = 0; b < n / QK; b++) {
+            long wb = wOffset + (long) b * BLOCK_BYTES;
+            long aq = actOffset + (long) b * Q8_0Codec.BLOCK_BYTES + Q8_0Codec.QS;
+            int qh = w.get(LittleEndian.INT, wb + QH);
+            ByteVector packed = BlockVectors.bytes(w, wb + QS);
+            IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0)).sub(16)
+                    .mul(BlockVectors.signedBytes(act, aq));
+            IntVector hi = BlockVectors.highNibbles(packed).or(BlockVectors.fifthBits(qh, QK / 2)).sub(16)
+                    .mul(BlockVectors.signedBytes(act, aq + QK / 2));
+            float scale = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, aq - Q8_0Codec.QS);
+            acc = BlockVectors.floats(lo.add(hi)).fma(FloatVector.broadcast(F512, scale), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+}

@@ -1,0 +1,137 @@
+package org.slmlab.quant;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.slmlab.quant.Simd.F512;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * Q5_1: Q4_1 with a fifth bit: codes q in [0, 31], {@code w = d · q + m}, 32 levels spanning [min, max]. 6 bits
+ * a weight. Bits are laid out as in {@link Q5_0Codec}.
+ *
+ * <pre>
+ * block_q5_1 (24 bytes):  d: fp16 | m: fp16 | qh: uint32 (little-endian) | qs: uint8[16]
+ * </pre>
+ *
+ * The activation is Q8_1 (see {@link Q4_1Codec} for why).
+ */
+public final class Q5_1Codec implements QuantCodec {
+
+    static final int QK = GgmlType.Q5_1.blockSize();
+    static final int BLOCK_BYTES = GgmlType.Q5_1.typeSize();
+    static final int M = 2;
+    static final int QH = 4;
+    static final int QS = 8;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q5_1;
+    }
+
+    @Override
+    public GgmlType vecDotType() {
+        return GgmlType.Q8_1;
+    }
+
+    @Override
+    public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int y = dstOffset + b * QK;
+            float d = LittleEndian.fp16(src, block);
+            float m = LittleEndian.fp16(src, block + M);
+            int qh = src.get(LittleEndian.INT, block + QH);
+            for (int j = 0; j < QK / 2; j++) {
+                int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
+                dst[y + j] = Q5_0Codec.code(packed, qh, j) * d + m;
+                dst[y + j + QK / 2] = Q5_0Codec.code(packed, qh, j + QK / 2) * d + m;
+            }
+        }
+    }
+
+    /** Multiply, then add: no fused multiply-add, as in the reference. */
+    @Override
+    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int y = dstOffset + b * QK;
+            FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
+            FloatVector m = FloatVector.broadcast(F512, LittleEndian.fp16(src, block + M));
+            int qh = src.get(LittleEndian.INT, block + QH);
+            ByteVector packed = BlockVectors.bytes(src, block + QS);
+            IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0));
+            IntVector hi = BlockVectors.highNibbles(packed).or(BlockVectors.fifthBits(qh, QK / 2));
+            BlockVectors.floats(lo).mul(d).add(m).intoArray(dst, y);
+            BlockVectors.floats(hi).mul(d).add(m).intoArray(dst, y + QK / 2);
+        }
+    }
+
+    /** ggml's {@code quantize_row_q5_1_ref}. */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        for (int b = 0; b < n / QK; b++) {
+            int x = srcOffset + b * QK;
+            long block = dstOffset + (long) b * BLOCK_BYTES;
+            float[] minMax = LegacyQuantizers.minMax(src, x, QK);
+            float min = minMax[0];
+            float d = (minMax[1] - min) / 31;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            LittleEndian.putFp16(dst, block, d);
+            LittleEndian.putFp16(dst, block + M, min);
+            int qh = 0;
+            for (int j = 0; j < QK / 2; j++) {
+                // No clamp to 31 here, unlike Q4_1's to 15: ggml's reference has none (the max lands on 31.0).
+                int q0 = (int) ((src[x + j] - min) * id + 0.5f) & 0xFF;
+                int q1 = (int) ((src[x + j + QK / 2] - min) * id + 0.5f) & 0xFF;
+                dst.set(JAVA_BYTE, block + QS + j, (byte) ((q0 & 0x0F) | (q1 & 0x0F) << 4));
+                qh |= ((q0 >>> 4) & 1) << j | ((q1 >>> 4) & 1) << (j + QK / 2);
+            }
+            dst.set(LittleEndian.INT, block + QH, qh);
+        }
+    }
+
+    /** ggml's {@code ggml_vec_dot_q5_1_q8_1}. */
+    @Override
+    public float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        float sum = 0;
+        for (int b = 0; b < n / QK; b++) {
+            long wb = wOffset + (long) b * BLOCK_BYTES;
+            long ab = actOffset + (long) b * Q8_1Codec.BLOCK_BYTES;
+            int qh = w.get(LittleEndian.INT, wb + QH);
+            int sumi = 0;
+            for (int j = 0; j < QK / 2; j++) {
+                int packed = w.get(JAVA_BYTE, wb + QS + j) & 0xFF;
+                sumi += Q5_0Codec.code(packed, qh, j) * act.get(JAVA_BYTE, ab + Q8_1Codec.QS + j);
+                sumi += Q5_0Codec.code(packed, qh, j + QK / 2) * act.get(JAVA_BYTE, ab + Q8_1Codec.QS + j + QK / 2);
+            }
+            float dd = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab);
+            sum += dd * sumi + LittleEndian.fp16(w, wb + M) * LittleEndian.fp16(act, ab + Q8_1Codec.S);
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        FloatVector acc = FloatVector.zero(F512);
+        float minTerms = 0;
+        for (int b = 0; b < n / QK; b++) {
+            long wb = wOffset + (long) b * BLOCK_BYTES;
+            long ab = actOffset + (long) b * Q8_1Codec.BLOCK_BYTES;
+            int qh = w.get(LittleEndian.INT, wb + QH);
+            ByteVector packed = BlockVectors.bytes(w, wb + QS);
+            IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0))
+                    .mul(BlockVectors.signedBytes(act, ab + Q8_1Codec.QS));
+            IntVector hi = BlockVectors.highNibbles(packed).or(BlockVectors.fifthBits(qh, QK / 2))
+                    .mul(BlockVectors.signedBytes(act, ab + Q8_1Codec.QS + QK / 2));
+            float scale = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab);
+            acc = BlockVectors.floats(lo.add(hi)).fma(FloatVector.broadcast(F512, scale), acc);
+            minTerms += LittleEndian.fp16(w, wb + M) * LittleEndian.fp16(act, ab + Q8_1Codec.S);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + minTerms;
+    }
+}
