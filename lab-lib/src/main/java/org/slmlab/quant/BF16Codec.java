@@ -8,9 +8,8 @@ import org.slmlab.gguf.GgmlType;
 /** bfloat16 weights (see {@link Bf16}); the activation is rounded to bf16 as well. */
 public final class BF16Codec extends HalfFloatCodec {
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.BF16;
+    public BF16Codec() {
+        super(GgmlType.BF16);
     }
 
     @Override

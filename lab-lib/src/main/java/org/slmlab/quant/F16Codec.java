@@ -12,9 +12,8 @@ public final class F16Codec extends HalfFloatCodec {
     /** 2^(127 − 15): moves an fp16 exponent (bias 15) to the float exponent (bias 127). */
     private static final float REBIAS = 0x1p112f;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.F16;
+    public F16Codec() {
+        super(GgmlType.F16);
     }
 
     @Override

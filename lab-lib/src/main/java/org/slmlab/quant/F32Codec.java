@@ -8,18 +8,12 @@ import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
 /** Plain 32-bit floats: nothing is lost, 4 bytes a weight. The activation stays F32 too. */
-public final class F32Codec implements QuantCodec {
+public final class F32Codec extends BlockCodec {
 
     private static final long BYTES = GgmlType.F32.typeSize();
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.F32;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.F32;
+    public F32Codec() {
+        super(GgmlType.F32, GgmlType.F32);
     }
 
     @Override

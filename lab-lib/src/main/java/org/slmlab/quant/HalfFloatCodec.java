@@ -17,7 +17,7 @@ import org.slmlab.gguf.GgmlType;
  * in how 16 bits map to a float; that mapping is all a subclass gives. ggml multiplies them with an activation
  * rounded to the same 16-bit type, products in float, sums in double.
  */
-public abstract sealed class HalfFloatCodec implements QuantCodec permits F16Codec, BF16Codec {
+public abstract sealed class HalfFloatCodec extends BlockCodec permits F16Codec, BF16Codec {
 
     private static final long BYTES = 2;
 
@@ -30,9 +30,9 @@ public abstract sealed class HalfFloatCodec implements QuantCodec permits F16Cod
     /** {@link #toFloat} on 16 lanes at once: {@code bits} holds the 16-bit patterns zero-extended to ints. */
     protected abstract FloatVector toFloats(IntVector bits);
 
-    @Override
-    public final GgmlType vecDotType() {
-        return type();
+    /** ggml multiplies 16-bit weights with an activation rounded to the same type. */
+    protected HalfFloatCodec(GgmlType type) {
+        super(type, type);
     }
 
     @Override

@@ -22,20 +22,14 @@ import org.slmlab.gguf.GgmlType;
  *
  * The activation is Q8_0; a block's dot product is Σ (q−8)·q_a, scaled by d·d_a.
  */
-public final class Q4_0Codec implements QuantCodec {
+public final class Q4_0Codec extends BlockCodec {
 
     static final int QK = GgmlType.Q4_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q4_0.typeSize();
     static final int QS = 2;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q4_0;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_0;
+    public Q4_0Codec() {
+        super(GgmlType.Q4_0, GgmlType.Q8_0);
     }
 
     @Override

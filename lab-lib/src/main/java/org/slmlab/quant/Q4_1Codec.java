@@ -22,21 +22,15 @@ import org.slmlab.gguf.GgmlType;
  * The activation is Q8_1, whose blocks carry s = d_a·Σq_a: then Σ w·a = d·d_a·Σ q·q_a + m·s, and the minimum
  * costs one multiplication per block instead of one per weight.
  */
-public final class Q4_1Codec implements QuantCodec {
+public final class Q4_1Codec extends BlockCodec {
 
     static final int QK = GgmlType.Q4_1.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q4_1.typeSize();
     static final int M = 2;
     static final int QS = 4;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q4_1;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_1;
+    public Q4_1Codec() {
+        super(GgmlType.Q4_1, GgmlType.Q8_1);
     }
 
     @Override

@@ -21,21 +21,15 @@ import org.slmlab.gguf.GgmlType;
  *
  * The activation is Q8_0.
  */
-public final class Q5_0Codec implements QuantCodec {
+public final class Q5_0Codec extends BlockCodec {
 
     static final int QK = GgmlType.Q5_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q5_0.typeSize();
     static final int QH = 2;
     static final int QS = 6;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q5_0;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_0;
+    public Q5_0Codec() {
+        super(GgmlType.Q5_0, GgmlType.Q8_0);
     }
 
     /** The 5-bit code of weight {@code j}: its nibble, plus bit j of {@code qh} as the value 16. */

@@ -20,7 +20,7 @@ import org.slmlab.gguf.GgmlType;
  *
  * The activation is Q8_1 (see {@link Q4_1Codec} for why).
  */
-public final class Q5_1Codec implements QuantCodec {
+public final class Q5_1Codec extends BlockCodec {
 
     static final int QK = GgmlType.Q5_1.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q5_1.typeSize();
@@ -28,14 +28,8 @@ public final class Q5_1Codec implements QuantCodec {
     static final int QH = 4;
     static final int QS = 8;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q5_1;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_1;
+    public Q5_1Codec() {
+        super(GgmlType.Q5_1, GgmlType.Q8_1);
     }
 
     @Override

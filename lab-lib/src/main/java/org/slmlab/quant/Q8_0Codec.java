@@ -22,31 +22,29 @@ import org.slmlab.gguf.GgmlType;
  * Q8_0 is also the activation format of Q4_0, Q5_0, Q8_0 and others: the activation vector is quantized the same
  * way, and the dot product of two blocks is an integer sum Σ q_w·q_a scaled once by d_w·d_a.
  */
-public final class Q8_0Codec implements QuantCodec {
+public final class Q8_0Codec extends BlockCodec {
 
     static final int QK = GgmlType.Q8_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q8_0.typeSize();
     /** The quants follow the fp16 scale. */
     static final int QS = 2;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q8_0;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_0;
+    public Q8_0Codec() {
+        super(GgmlType.Q8_0, GgmlType.Q8_0);
     }
 
     @Override
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
-            float d = LittleEndian.fp16(src, block);
-            for (int j = 0; j < QK; j++) {
-                dst[dstOffset + b * QK + j] = src.get(JAVA_BYTE, block + QS + j) * d;
-            }
+            dequantizeBlock(src, block + QS, LittleEndian.fp16(src, block), dst, dstOffset + b * QK);
+        }
+    }
+
+    /** {@code y[j] = q[j] · d} for the 32 int8 quants at {@code qs} (shared with Q8_1). */
+    static void dequantizeBlock(MemorySegment src, long qs, float d, float[] y, int yOffset) {
+        for (int j = 0; j < QK; j++) {
+            y[yOffset + j] = src.get(JAVA_BYTE, qs + j) * d;
         }
     }
 
@@ -67,19 +65,27 @@ public final class Q8_0Codec implements QuantCodec {
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
         for (int b = 0; b < n / QK; b++) {
-            int x = srcOffset + b * QK;
             long block = dstOffset + (long) b * BLOCK_BYTES;
-            float amax = 0;
-            for (int j = 0; j < QK; j++) {
-                amax = Math.max(amax, Math.abs(src[x + j]));
-            }
-            float d = amax / 127;
-            float id = d != 0 ? 1.0f / d : 0.0f;
+            float d = quantizeBlock(src, srcOffset + b * QK, dst, block + QS);
             LittleEndian.putFp16(dst, block, d);
-            for (int j = 0; j < QK; j++) {
-                dst.set(JAVA_BYTE, block + QS + j, (byte) Rounding.roundHalfAwayFromZero(src[x + j] * id));
-            }
         }
+    }
+
+    /**
+     * Writes the 32 int8 quants of {@code src[x .. x+32)} at {@code qs} and returns their scale
+     * {@code d = max|x| / 127}: each quant is x/d rounded half away from zero (shared with Q8_1).
+     */
+    static float quantizeBlock(float[] src, int x, MemorySegment dst, long qs) {
+        float amax = 0;
+        for (int j = 0; j < QK; j++) {
+            amax = Math.max(amax, Math.abs(src[x + j]));
+        }
+        float d = amax / 127;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        for (int j = 0; j < QK; j++) {
+            dst.set(JAVA_BYTE, qs + j, (byte) Rounding.roundHalfAwayFromZero(src[x + j] * id));
+        }
+        return d;
     }
 
     /** ggml's {@code ggml_vec_dot_q8_0_q8_0}: an exact integer sum per block, scaled by both block scales. */

@@ -16,21 +16,15 @@ import org.slmlab.gguf.GgmlType;
  * Only activations are ever Q8_1: ggml has no dot product with Q8_1 weights (and no dequantizer; the one here,
  * {@code q·d}, exists for error measurements).
  */
-public final class Q8_1Codec implements QuantCodec {
+public final class Q8_1Codec extends BlockCodec {
 
     static final int QK = GgmlType.Q8_1.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q8_1.typeSize();
     static final int S = 2;
     static final int QS = 4;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q8_1;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_1;
+    public Q8_1Codec() {
+        super(GgmlType.Q8_1, GgmlType.Q8_1);
     }
 
     @Override
@@ -42,32 +36,21 @@ public final class Q8_1Codec implements QuantCodec {
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
-            float d = LittleEndian.fp16(src, block);
-            for (int j = 0; j < QK; j++) {
-                dst[dstOffset + b * QK + j] = src.get(JAVA_BYTE, block + QS + j) * d;
-            }
+            Q8_0Codec.dequantizeBlock(src, block + QS, LittleEndian.fp16(src, block), dst, dstOffset + b * QK);
         }
     }
 
-    /** ggml's {@code quantize_row_q8_1_ref}: Q8_0's rounding, plus the block sum. */
+    /** ggml's {@code quantize_row_q8_1_ref}: Q8_0's quants and scale, plus the block sum. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
         for (int b = 0; b < n / QK; b++) {
-            int x = srcOffset + b * QK;
             long block = dstOffset + (long) b * BLOCK_BYTES;
-            float amax = 0;
-            for (int j = 0; j < QK; j++) {
-                amax = Math.max(amax, Math.abs(src[x + j]));
-            }
-            float d = amax / 127;
-            float id = d != 0 ? 1.0f / d : 0.0f;
-            LittleEndian.putFp16(dst, block, d);
+            float d = Q8_0Codec.quantizeBlock(src, srcOffset + b * QK, dst, block + QS);
             int sum = 0;
             for (int j = 0; j < QK; j++) {
-                byte q = (byte) Rounding.roundHalfAwayFromZero(src[x + j] * id);
-                dst.set(JAVA_BYTE, block + QS + j, q);
-                sum += q;
+                sum += dst.get(JAVA_BYTE, block + QS + j);
             }
+            LittleEndian.putFp16(dst, block, d);
             LittleEndian.putFp16(dst, block + S, sum * d);
         }
     }

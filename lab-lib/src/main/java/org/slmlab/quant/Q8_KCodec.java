@@ -23,7 +23,7 @@ import org.slmlab.gguf.GgmlType;
  * Q8_K is never stored in model files and ggml has no Q8_K × Q8_K dot product: {@link #dotScalar} throws.
  * {@link #vecDotType()} is Q8_K itself only because the contract needs a value.
  */
-public final class Q8_KCodec implements QuantCodec {
+public final class Q8_KCodec extends BlockCodec {
 
     static final int QK = GgmlType.Q8_K.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q8_K.typeSize();
@@ -34,14 +34,8 @@ public final class Q8_KCodec implements QuantCodec {
     /** Quants per entry of {@code bsums}. */
     static final int BSUM_GROUP = 16;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q8_K;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_K;
+    public Q8_KCodec() {
+        super(GgmlType.Q8_K, GgmlType.Q8_K);
     }
 
     /** ggml's {@code dequantize_row_q8_K}. */
