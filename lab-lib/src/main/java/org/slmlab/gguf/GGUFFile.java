@@ -65,11 +65,16 @@ public final class GGUFFile implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
             MemorySegment file = size == 0 ? MemorySegment.NULL : channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            return new GGUFFile(path, arena, file, GGUFReader.read(path, file));
+            return of(path, file, arena);
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
             throw e;
         }
+    }
+
+    /** Reads GGUF bytes that are already in memory; {@code arena} (which owns them, or not) is closed by {@link #close()}. */
+    static GGUFFile of(Path name, MemorySegment bytes, Arena arena) throws GGUFFormatException {
+        return new GGUFFile(name, arena, bytes, GGUFReader.read(name, bytes));
     }
 
     public Path path() {
