@@ -21,7 +21,7 @@ import org.slmlab.gguf.GgmlType;
  * The scale is chosen from the exponent of the block's max magnitude (no search), each weight then takes the
  * nearest of the 16 values. The dot product pairs a block with one Q8_0 block.
  */
-final class Mxfp4Codec implements QuantCodec {
+final class Mxfp4Codec extends BlockCodec {
 
     private static final int QK = 32;
     private static final int TYPE_SIZE = GgmlType.MXFP4.typeSize();
@@ -29,14 +29,8 @@ final class Mxfp4Codec implements QuantCodec {
     private static final int Q8_0_SIZE = GgmlType.Q8_0.typeSize();
     private static final int Q8_0_QS = 2; // Q8_0: fp16 d, then 32 int8
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.MXFP4;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_0;
+    Mxfp4Codec() {
+        super(GgmlType.MXFP4, GgmlType.Q8_0);
     }
 
     @Override

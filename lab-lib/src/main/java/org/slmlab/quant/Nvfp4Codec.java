@@ -22,7 +22,7 @@ import org.slmlab.gguf.GgmlType;
  * sub-block's largest weight lands close to ±6·scale. (NVIDIA's full format adds a per-tensor FP32 scale; ggml's
  * block has none.) The dot product pairs a block with two Q8_0 blocks (sub-blocks 0-1 and 2-3).
  */
-final class Nvfp4Codec implements QuantCodec {
+final class Nvfp4Codec extends BlockCodec {
 
     private static final int QK = 64;
     private static final int SUB = 16;
@@ -32,14 +32,8 @@ final class Nvfp4Codec implements QuantCodec {
     private static final int Q8_0_SIZE = GgmlType.Q8_0.typeSize();
     private static final int Q8_0_QS = 2;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.NVFP4;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_0;
+    Nvfp4Codec() {
+        super(GgmlType.NVFP4, GgmlType.Q8_0);
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.slmlab.gguf.GgmlType;
  * </pre>
  * The dot product pairs a block with four Q8_0 blocks: per Q8_0 block, ±q8 sums in integers, times its scale.
  */
-final class Q1_0Codec implements QuantCodec {
+final class Q1_0Codec extends BlockCodec {
 
     private static final int QK = 128;
     private static final int TYPE_SIZE = GgmlType.Q1_0.typeSize();
@@ -31,14 +31,8 @@ final class Q1_0Codec implements QuantCodec {
     private static final IntVector PLUS = IntVector.broadcast(Lanes.I, 1);
     private static final IntVector MINUS = IntVector.broadcast(Lanes.I, -1);
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q1_0;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_0;
+    Q1_0Codec() {
+        super(GgmlType.Q1_0, GgmlType.Q8_0);
     }
 
     private static int sign(MemorySegment w, long base, int j) {

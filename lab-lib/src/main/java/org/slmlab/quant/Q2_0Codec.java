@@ -21,7 +21,7 @@ import org.slmlab.gguf.GgmlType;
  * block layout than TQ2_0; code 3 (+2) decodes but is never produced. The dot product pairs a block with two
  * Q8_0 blocks.
  */
-final class Q2_0Codec implements QuantCodec {
+final class Q2_0Codec extends BlockCodec {
 
     private static final int QK = 64;
     private static final int TYPE_SIZE = GgmlType.Q2_0.typeSize();
@@ -32,14 +32,8 @@ final class Q2_0Codec implements QuantCodec {
     /** Lane k of an 8-weight group reads bits 2k..2k+1 of the group's two code bytes. */
     private static final IntVector SHIFTS = IntVector.fromArray(Lanes.I, new int[] {0, 2, 4, 6, 8, 10, 12, 14}, 0);
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q2_0;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_0;
+    Q2_0Codec() {
+        super(GgmlType.Q2_0, GgmlType.Q8_0);
     }
 
     private static int code(MemorySegment w, long base, int j) {

@@ -24,7 +24,7 @@ import org.slmlab.gguf.GgmlType;
  * shifts trit t to the top, and (byte·3) >> 8 reads it — one multiply and shift per weight, no division.
  * qh bytes have only 4 trits, so they are stored as if a fifth trit 0 followed.
  */
-final class Tq1_0Codec implements QuantCodec {
+final class Tq1_0Codec extends BlockCodec {
 
     private static final int QK = 256;
     private static final int TYPE_SIZE = GgmlType.TQ1_0.typeSize();
@@ -42,14 +42,8 @@ final class Tq1_0Codec implements QuantCodec {
     private static final Group[] GROUPS = {
         new Group(0, 32, 5, 0), new Group(32, 16, 5, 160), new Group(QS_BYTES, QH_BYTES, 4, 240)};
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.TQ1_0;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_K;
+    Tq1_0Codec() {
+        super(GgmlType.TQ1_0, GgmlType.Q8_K);
     }
 
     /** Trit t (0 = most significant) of a packed byte, as −1, 0 or +1. */

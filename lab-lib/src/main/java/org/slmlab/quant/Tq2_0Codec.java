@@ -21,7 +21,7 @@ import org.slmlab.gguf.GgmlType;
  * </pre>
  * The dot product pairs a block with one Q8_K block: Σ (c − 1)·q8 in integers, times d·d8.
  */
-final class Tq2_0Codec implements QuantCodec {
+final class Tq2_0Codec extends BlockCodec {
 
     private static final int QK = 256;
     private static final int TYPE_SIZE = GgmlType.TQ2_0.typeSize();
@@ -30,14 +30,8 @@ final class Tq2_0Codec implements QuantCodec {
     private static final int Q8K_SIZE = GgmlType.Q8_K.typeSize();
     private static final int Q8K_QS = 4; // Q8_K: float d, then 256 int8
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.TQ2_0;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_K;
+    Tq2_0Codec() {
+        super(GgmlType.TQ2_0, GgmlType.Q8_K);
     }
 
     /** Index of the weight stored in bits 2l..2l+1 of code byte {@code b}. */
