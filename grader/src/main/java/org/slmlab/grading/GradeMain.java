@@ -49,8 +49,8 @@ public final class GradeMain implements Callable<Integer> {
         testDirs.add(tests != null ? tests : lab.resolve("exercises/src/test/java"));
         testDirs.addAll(extraTests);
         GradeResult result;
-        try {
-            result = new Grader(Duration.ofSeconds(timeoutSeconds)).grade(studentDir, testDirs);
+        try (Grader grader = new Grader(Duration.ofSeconds(timeoutSeconds))) {
+            result = grader.grade(studentDir, testDirs);
         } catch (GradingException e) {
             System.err.println("lab grade: could not grade: " + e.getMessage());
             return 1;

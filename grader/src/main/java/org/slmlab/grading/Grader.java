@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +34,19 @@ import org.slmlab.grading.GradeResult.TestResult;
  * <p>Every graded test runs under a timeout in a thread of its own, so an endless loop costs that test only. A
  * test that never ran (its class failed to load, say) counts as failed: the maximum is read from the test
  * classes, never from what happened to run.
+ *
+ * <p>A grader compiles each set of test folders once and reuses the classes for every student it grades (the
+ * tests only depend on the exercises' signatures, which students do not change). Close it to delete them.
  */
-public final class Grader {
+public final class Grader implements AutoCloseable {
 
     private final Duration timeout;
+    private final Path work;
+    private final Map<List<Path>, Path> compiledTests = new HashMap<>();
 
-    public Grader(Duration timeout) {
+    public Grader(Duration timeout) throws IOException {
         this.timeout = timeout;
+        this.work = Files.createTempDirectory("slmlab-grade");
     }
 
     /**
@@ -56,19 +63,27 @@ public final class Grader {
                 throw new GradingException("no test folder at " + t.toAbsolutePath());
             }
         }
-        Path work = Files.createTempDirectory("slmlab-grade");
+        Path mainOut = Files.createTempDirectory(work, "student");
         try {
-            Path mainOut = work.resolve("main");
-            Path testOut = work.resolve("test");
             String classpath = System.getProperty("java.class.path");
             SourceCompiler.compile(SourceCompiler.javaFiles(List.of(sources)), classpath, mainOut,
                     "the exercises in " + sources);
-            SourceCompiler.compile(SourceCompiler.javaFiles(testDirs), classpath + File.pathSeparator + mainOut, testOut,
-                    "the graded tests in " + testDirs);
+            Path testOut = compiledTests.get(testDirs);
+            if (testOut == null) {
+                testOut = Files.createTempDirectory(work, "tests");
+                SourceCompiler.compile(SourceCompiler.javaFiles(testDirs), classpath + File.pathSeparator + mainOut,
+                        testOut, "the graded tests in " + testDirs);
+                compiledTests.put(List.copyOf(testDirs), testOut);
+            }
             return run(mainOut, testOut);
         } finally {
-            deleteRecursively(work);
+            deleteRecursively(mainOut);
         }
+    }
+
+    @Override
+    public void close() throws IOException {
+        deleteRecursively(work);
     }
 
     private GradeResult run(Path mainOut, Path testOut) throws IOException, GradingException {

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +32,17 @@ class GraderTest {
     static final Path ROOT = Path.of(System.getProperty("slmlab.root", "..")).toAbsolutePath().normalize();
     static final Path TESTS = ROOT.resolve("exercises/src/test/java");
     static final Path SOLUTIONS = ROOT.resolve("solutions/src/main/java");
-    static final Grader GRADER = new Grader(Duration.ofSeconds(20));
+    static Grader GRADER;
+
+    @BeforeAll
+    static void grader() throws IOException {
+        GRADER = new Grader(Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        GRADER.close();
+    }
 
     @Test
     void solutionsEarnFullMarks() throws Exception {
