@@ -28,6 +28,9 @@ public final class Codecs {
         register(new Nvfp4Codec());
         register(new Q1_0Codec());
         register(new Q2_0Codec());
+        register(new Iq4NlCodec());
+        register(new Iq4XsCodec());
+        register(new Iq3SCodec());
     }
 
     private Codecs() {
