@@ -51,7 +51,10 @@ class QuantGoldenTest {
                 GgmlType.MXFP4,
                 GgmlType.NVFP4,
                 GgmlType.Q1_0,
-                GgmlType.Q2_0);
+                GgmlType.Q2_0,
+                GgmlType.IQ4_NL,
+                GgmlType.IQ4_XS,
+                GgmlType.IQ3_S);
     }
 
     /**
@@ -174,7 +177,7 @@ class QuantGoldenTest {
                 float fast = g.codec().dotFast(g.quantized(), row, act, 0, g.n());
                 float dispatched = g.codec().dot(g.quantized(), row, act, 0, g.n());
                 for (float mine : new float[] {scalar, fast}) {
-                    // a row whose weights all quantize to zero (NVFP4's tiny row) must give exactly ggml's 0
+                    // a row whose weights all quantize to zero (NVFP4's, IQ4_XS's, IQ3_S's tiny row) must give ggml's 0
                     double rel = bound == 0 ? (mine == matvec[r] ? 0 : Double.POSITIVE_INFINITY)
                             : Math.abs(mine - matvec[r]) / bound;
                     worst = Math.max(worst, rel);
