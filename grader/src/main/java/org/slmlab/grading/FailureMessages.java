@@ -9,8 +9,11 @@ final class FailureMessages {
     }
 
     static String describe(Throwable t) {
-        if (t instanceof UnsupportedOperationException u && u.getMessage() != null && u.getMessage().startsWith("TODO")) {
-            return "not implemented yet (" + u.getMessage() + ")";
+        // A TODO stub may also surface as the cause of a failed assertThrows.
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UnsupportedOperationException u && u.getMessage() != null && u.getMessage().startsWith("TODO")) {
+                return "not implemented yet (" + u.getMessage() + ")";
+            }
         }
         if (t instanceof TimeoutException) {
             return "took too long (an endless loop?): " + t.getMessage();
