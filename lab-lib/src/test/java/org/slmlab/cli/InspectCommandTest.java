@@ -1,0 +1,113 @@
+package org.slmlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.slmlab.testing.SharedReference;
+import picocli.CommandLine;
+
+/** {@code lab inspect}, in process and as a separate java process the way a user runs it. */
+class InspectCommandTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run inProcess(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Lab.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int status = cmd.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    /** {@code java org.slmlab.cli.Lab ARGS} in a new JVM, on this test's class path. */
+    private static Run asUser(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Lab.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).start();
+        p.getOutputStream().close();
+        // Small outputs: reading stdout fully before stderr cannot block on a full stderr pipe.
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out, err);
+    }
+
+    @Test
+    void humanViewShowsWhatTheFileHolds() throws IOException {
+        Path file = SharedReference.path("models/mini-llama-Q4_K_M.gguf");
+        JsonNode expected = MAPPER.readTree(SharedReference.path("gguf/mini-llama-Q4_K_M.reader.json").toFile());
+        Run run = inProcess("inspect", file.toString());
+        assertEquals(0, run.status(), run.err());
+
+        long parameters = 0;
+        long bytes = 0;
+        for (JsonNode t : expected.get("tensors")) {
+            parameters += t.get("n_elements").asLong();
+            bytes += t.get("nbytes").asLong();
+            assertTrue(run.out().contains(t.get("name").asText()), "tensor table lists " + t.get("name"));
+        }
+        String out = run.out();
+        assertTrue(out.contains(String.format(Locale.ROOT, "parameters: %,d", parameters)), out);
+        assertTrue(out.contains(String.format(Locale.ROOT, "average: %.3f bits per weight", bytes * 8.0 / parameters)), out);
+        assertTrue(out.contains("architecture  llama"), out);
+        assertTrue(out.contains("file type     Q4_K_M"), out);
+        assertTrue(out.contains("block_count"), out);
+        assertTrue(out.contains("(grouped-query attention)                2 : 1"), out);
+        assertTrue(out.contains("vocabulary    512 tokens"), out);
+        assertTrue(out.contains("tokenizer.ggml.tokens") && out.contains("512 x [\"<unk>\", \"<s>\", \"</s>\""), out);
+        assertTrue(out.contains("Q6_K") && out.contains("Q4_K"), "totals per type: " + out);
+    }
+
+    @Test
+    void chatTemplateIsShown() throws IOException {
+        Run run = inProcess("inspect", SharedReference.path("vocab/ggml-vocab-phi-3.gguf").toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("chat template (Jinja):"), run.out());
+        assertTrue(run.out().contains("<|assistant|>"), run.out());
+        assertTrue(run.out().contains("no tensor data"), run.out());
+    }
+
+    @Test
+    void jsonEqualsGgufPysView() throws Exception {
+        Path file = SharedReference.path("models/stories260K-Q8_0.gguf");
+        JsonNode expected = MAPPER.readTree(SharedReference.path("gguf/stories260K-Q8_0.reader.json").toFile());
+        Run run = asUser("inspect", "--json", file.toString());
+        assertEquals(0, run.status(), run.err());
+        assertEquals(expected, MAPPER.readTree(run.out()));
+    }
+
+    @Test
+    void aMalformedFileIsOneLineOnStderrAndStatus2() throws Exception {
+        Path file = SharedReference.path("malformed/array_str_count_huge.gguf");
+        Run run = asUser("inspect", file.toString());
+        assertEquals(2, run.status());
+        assertEquals("", run.out());
+        List<String> lines = run.err().lines().filter(l -> !l.startsWith("WARNING: Using incubator")).toList();
+        assertEquals(1, lines.size(), run.err());
+        String line = lines.getFirst();
+        assertTrue(line.startsWith("lab inspect: " + file + ": at byte "), line);
+        assertTrue(line.contains("length of array 'golden.arr_str'"), line);
+        assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), "no stack trace: " + run.err());
+
+        Run missing = inProcess("inspect", file.resolveSibling("no-such-file.gguf").toString());
+        assertEquals(2, missing.status());
+        assertEquals(1, missing.err().lines().count(), missing.err());
+    }
+}
