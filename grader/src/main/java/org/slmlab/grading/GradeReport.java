@@ -22,6 +22,7 @@ final class GradeReport {
                     failures.isEmpty() ? "" : shorten(failures.get(0), 120)));
         }
         s.append(String.format("%-44s %4d / %-3d%n", "TOTAL", r.total(), r.max()));
+        r.exercises().forEach(e -> e.notes().forEach(n -> s.append(e.name()).append(": ").append(n).append('\n')));
         return s.toString();
     }
 
@@ -35,6 +36,9 @@ final class GradeReport {
             m.put("points", e.points());
             m.put("max", e.max());
             m.put("failures", e.failures());
+            if (!e.notes().isEmpty()) {
+                m.put("notes", e.notes());
+            }
             return m;
         }).toList());
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
@@ -53,7 +57,8 @@ final class GradeReport {
             s.append("\n### ").append(e.name()).append("\n\n");
             e.tests().forEach(t -> s.append("- ").append(t.passed() ? "✅ " : "❌ ").append('`').append(t.name())
                     .append("` (").append(t.points()).append(t.points() == 1 ? " point)" : " points)")
-                    .append(t.passed() ? "" : " — " + t.message().replace("|", "\\|")).append('\n'));
+                    .append(t.passed() ? "" : " — " + t.message().replace("|", "\\|"))
+                    .append(t.notes().isEmpty() ? "" : " (" + String.join("; ", t.notes()) + ")").append('\n'));
         }
         return s.toString();
     }

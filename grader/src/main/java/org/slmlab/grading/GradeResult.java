@@ -15,10 +15,15 @@ public record GradeResult(int total, int max, List<ExerciseResult> exercises) {
         public List<String> failures() {
             return tests.stream().filter(t -> !t.passed()).map(t -> t.name() + ": " + t.message()).toList();
         }
+
+        /** What the tests reported besides pass/fail (a measured speed-up, say). */
+        public List<String> notes() {
+            return tests.stream().flatMap(t -> t.notes().stream()).toList();
+        }
     }
 
-    /** One graded test method. */
-    public record TestResult(String name, int points, boolean passed, String message) {
+    /** One graded test method; {@code notes} are the entries it published with JUnit's TestReporter. */
+    public record TestResult(String name, int points, boolean passed, String message, List<String> notes) {
     }
 
     /** The names of the failed tests, as {@code ExerciseClass.method}. */

@@ -16,8 +16,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -108,12 +110,18 @@ public final class Grader implements AutoCloseable {
             LauncherFactory.create().execute(request, new TestExecutionListener() {
                 @Override
                 public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-                    if (id.isTest() && id.getSource().orElse(null) instanceof MethodSource ms) {
-                        Outcome o = outcomes.get(ms.getJavaMethod());
-                        if (o != null) {
-                            o.record(result);
-                        }
-                    }
+                    outcome(id).ifPresent(o -> o.record(result));
+                }
+
+                @Override
+                public void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
+                    outcome(id).ifPresent(o -> entry.getKeyValuePairs().forEach((k, v) -> o.note(k + ": " + v)));
+                }
+
+                private Optional<Outcome> outcome(TestIdentifier id) {
+                    return id.isTest() && id.getSource().orElse(null) instanceof MethodSource ms
+                            ? Optional.ofNullable(outcomes.get(ms.getJavaMethod()))
+                            : Optional.empty();
                 }
             });
             return summarize(testClasses, outcomes);
@@ -130,7 +138,7 @@ public final class Grader implements AutoCloseable {
             outcomes.forEach((m, o) -> {
                 if (m.getDeclaringClass() == c) {
                     int points = m.getAnnotation(Points.class).value();
-                    tests.add(new TestResult(c.getSimpleName() + "." + m.getName(), points, o.passed(), o.message()));
+                    tests.add(new TestResult(c.getSimpleName() + "." + m.getName(), points, o.passed(), o.message(), o.notes()));
                 }
             });
             tests.sort(Comparator.comparing(TestResult::name));
@@ -177,6 +185,15 @@ public final class Grader implements AutoCloseable {
     private static final class Outcome {
         private int runs;
         private String firstFailure;
+        private final List<String> notes = new ArrayList<>();
+
+        synchronized void note(String note) {
+            notes.add(note);
+        }
+
+        synchronized List<String> notes() {
+            return List.copyOf(notes);
+        }
 
         synchronized void record(TestExecutionResult result) {
             runs++;
