@@ -1,0 +1,61 @@
+package org.slmlab.quant;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * Q4_K: 4-bit codes with a 6-bit scale and a 6-bit min per 32 weights — the workhorse of Q4_K_M models.
+ *
+ * <p>Super-block of 256 weights in 144 bytes (4.5 bits per weight):
+ * <pre>
+ *   offset  size  field
+ *        0     2  d      fp16  scale of the sub-block scales
+ *        2     2  dmin   fp16  scale of the sub-block mins
+ *        4    12  scales       eight 6-bit scales sc[j] and eight 6-bit mins m[j] ({@link ScaleMinPacking})
+ *       16   128  qs           256 4-bit codes q ∈ [0, 15], two per byte
+ * </pre>
+ * Weight {@code i} of sub-block {@code j = i/32} is {@code d·sc[j]·q - dmin·m[j]}. The codes come in four
+ * 32-byte groups, one per pair of sub-blocks: byte {@code l} of group {@code g} holds weight {@code 64g + l} in
+ * its low nibble and weight {@code 64g + 32 + l} in its high nibble.
+ *
+ * <p>Quantization, dequantization and the Q8_K dot product are shared with Q5_K: see {@link ScaleMinCodec}.
+ */
+public final class Q4_KCodec extends ScaleMinCodec {
+
+    private static final int QS = CODES;
+
+    public Q4_KCodec() {
+        super(GgmlType.Q4_K);
+    }
+
+    @Override
+    int code(MemorySegment s, long x, int i) {
+        int sub = i / 32;
+        int q = KBlocks.u8(s, x + QS + 32 * (sub / 2) + i % 32);
+        return sub % 2 == 0 ? q & 0xF : q >> 4;
+    }
+
+    @Override
+    ByteVector codes(MemorySegment s, long x, int sub, int l, VectorSpecies<Byte> species) {
+        ByteVector q = ByteVector.fromMemorySegment(species, s, x + QS + 32 * (sub / 2) + l,
+                java.nio.ByteOrder.LITTLE_ENDIAN);
+        return sub % 2 == 0 ? q.and((byte) 0xF) : q.lanewise(VectorOperators.LSHR, 4);
+    }
+
+    @Override
+    ScaleMinQuantizer newQuantizer() {
+        return new ScaleMinQuantizer(15, -1.f, 0.1f, 20, false);
+    }
+
+    @Override
+    void packCodes(byte[] L, byte[] block) {
+        for (int g = 0; g < 4; g++) {
+            for (int l = 0; l < 32; l++) {
+                block[QS + 32 * g + l] = (byte) (L[64 * g + l] | L[64 * g + 32 + l] << 4);
+            }
+        }
+    }
+}

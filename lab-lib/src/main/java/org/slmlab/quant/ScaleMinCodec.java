@@ -1,0 +1,164 @@
+package org.slmlab.quant;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * What Q4_K and Q5_K share: super-blocks of 256 weights in eight sub-blocks of 32, each weight
+ * {@code d·sc[j]·q - dmin·m[j]} with 6-bit sub-block scales {@code sc[j]} and mins {@code m[j]}
+ * ({@link ScaleMinPacking}) under fp16 super-block scales {@code d} and {@code dmin}. The two formats differ
+ * only in how many bits a code {@code q} has and where those bits are stored, which is all a subclass says.
+ *
+ * <p>Common header: {@code d} at byte 0, {@code dmin} at 2, the 12-byte scale/min field at 4; codes follow.
+ *
+ * <p>Dot products take the activations as Q8_K (values {@code d_a·a}, with block sums of {@code a} per 16):
+ * per super-block {@code d·d_a·Σ_j sc[j]·Σ q·a - dmin·d_a·Σ_j m[j]·Σ a}. Both sums are integers, computed
+ * exactly; the min term needs only the activation block sums, never the codes.
+ */
+abstract sealed class ScaleMinCodec implements QuantCodec permits Q4_KCodec, Q5_KCodec {
+
+    static final int QK = KBlocks.QK_K;
+    static final int D = ScaleMinQuantizer.D;
+    static final int DMIN = ScaleMinQuantizer.DMIN;
+    static final int SCALES = ScaleMinQuantizer.SCALES;
+    /** Offset of the first byte after the header. */
+    static final int CODES = SCALES + ScaleMinPacking.BYTES;
+
+    private final GgmlType type;
+    private final int bytes;
+
+    ScaleMinCodec(GgmlType type) {
+        this.type = type;
+        this.bytes = type.typeSize();
+    }
+
+    @Override
+    public final GgmlType type() {
+        return type;
+    }
+
+    @Override
+    public final GgmlType vecDotType() {
+        return GgmlType.Q8_K;
+    }
+
+    /** The code q of weight {@code i} (0-255) of the block at {@code x}. */
+    abstract int code(MemorySegment s, long x, int i);
+
+    /**
+     * The codes of weights {@code 32·sub + l} onwards, one per lane of {@code species} (16 or 32 lanes,
+     * {@code l + lanes ≤ 32}).
+     */
+    abstract ByteVector codes(MemorySegment s, long x, int sub, int l, VectorSpecies<Byte> species);
+
+    /** A new quantizer with this format's code range and search parameters. */
+    abstract ScaleMinQuantizer newQuantizer();
+
+    /** Stores the 256 codes {@code L} (after the header) into {@code block}. */
+    abstract void packCodes(byte[] L, byte[] block);
+
+    @Override
+    public final void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        long blocks = type.bytesFor(n) / bytes;
+        for (int b = 0; b < blocks; b++) {
+            long x = offset + (long) b * bytes;
+            float d = KBlocks.half(src, x + D);
+            float dmin = KBlocks.half(src, x + DMIN);
+            for (int i = 0; i < QK; i++) {
+                int j = i / 32;
+                float scale = d * ScaleMinPacking.scale(src, x + SCALES, j);
+                float min = dmin * ScaleMinPacking.min(src, x + SCALES, j);
+                dst[dstOffset + b * QK + i] = scale * code(src, x, i) - min;
+            }
+        }
+    }
+
+    @Override
+    public final void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        long blocks = type.bytesFor(n) / bytes;
+        for (int b = 0; b < blocks; b++) {
+            long x = offset + (long) b * bytes;
+            float d = KBlocks.half(src, x + D);
+            float dmin = KBlocks.half(src, x + DMIN);
+            for (int j = 0; j < 8; j++) {
+                float scale = d * ScaleMinPacking.scale(src, x + SCALES, j);
+                float min = dmin * ScaleMinPacking.min(src, x + SCALES, j);
+                for (int l = 0; l < 32; l += 16) {
+                    KVectors.toFloats(codes(src, x, j, l, KVectors.B128)).mul(scale).sub(min)
+                            .intoArray(dst, dstOffset + b * QK + 32 * j + l);
+                }
+            }
+        }
+    }
+
+    @Override
+    public final void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n,
+            float[] importance) {
+        KBlocks.checkQuantize(type, n, importance);
+        ScaleMinQuantizer quantizer = newQuantizer();
+        byte[] block = new byte[bytes];
+        for (int b = 0; b < n / QK; b++) {
+            int qwo = importance == null ? 0 : (b * QK) % importance.length;
+            quantizer.quantize(src, srcOffset + b * QK, importance, qwo, block);
+            packCodes(quantizer.codes, block);
+            MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, dstOffset + (long) b * bytes, bytes);
+        }
+    }
+
+    /** {@code Σ_j m[j]·Σ a} over the super-block: the integer part of the min term. */
+    private static int minTerm(MemorySegment w, long x, MemorySegment act, long a) {
+        int sum = 0;
+        for (int j = 0; j < 8; j++) {
+            int actSum = KBlocks.q8kBlockSum(act, a, 2 * j) + KBlocks.q8kBlockSum(act, a, 2 * j + 1);
+            sum += ScaleMinPacking.min(w, x + SCALES, j) * actSum;
+        }
+        return sum;
+    }
+
+    private static float combine(MemorySegment w, long x, MemorySegment act, long a, int sumQA) {
+        float da = KBlocks.q8kScale(act, a);
+        return KBlocks.half(w, x + D) * da * sumQA - KBlocks.half(w, x + DMIN) * da * minTerm(w, x, act, a);
+    }
+
+    @Override
+    public final float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        long blocks = type.bytesFor(n) / bytes;
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            long x = wOffset + (long) b * bytes;
+            long a = actOffset + (long) b * GgmlType.Q8_K.typeSize();
+            int sumQA = 0;
+            for (int j = 0; j < 8; j++) {
+                int subSum = 0;
+                for (int i = 32 * j; i < 32 * j + 32; i++) {
+                    subSum += code(w, x, i) * KBlocks.q8kValue(act, a, i);
+                }
+                sumQA += ScaleMinPacking.scale(w, x + SCALES, j) * subSum;
+            }
+            sum += combine(w, x, act, a, sumQA);
+        }
+        return sum;
+    }
+
+    @Override
+    public final float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        long blocks = type.bytesFor(n) / bytes;
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            long x = wOffset + (long) b * bytes;
+            long a = actOffset + (long) b * GgmlType.Q8_K.typeSize();
+            IntVector acc = IntVector.zero(KVectors.I512);
+            for (int j = 0; j < 8; j++) {
+                acc = KVectors.accumulate(acc, codes(w, x, j, 0, KVectors.B256),
+                        KVectors.bytes32(act, a + KBlocks.Q8K_QS + 32 * j), ScaleMinPacking.scale(w, x + SCALES, j));
+            }
+            sum += combine(w, x, act, a, acc.reduceLanes(VectorOperators.ADD));
+        }
+        return sum;
+    }
+}
