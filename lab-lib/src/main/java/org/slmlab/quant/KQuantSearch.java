@@ -20,16 +20,6 @@ final class KQuantSearch {
     private KQuantSearch() {
     }
 
-    /**
-     * ggml's {@code nearest_int}: round to nearest, ties to even, by adding 1.5·2²³ so that the float adder does
-     * the rounding and the integer lands in the low mantissa bits. Exact for |f| ≤ 4194303; kept bit for bit
-     * (not replaced by {@link Math#rint}) so that even out-of-range inputs map to the codes ggml computes.
-     */
-    static int nearestInt(float f) {
-        float shifted = f + 12582912f;
-        return (Float.floatToRawIntBits(shifted) & 0x007fffff) - 0x00400000;
-    }
-
     private static int clamp(int v, int lo, int hi) {
         return Math.max(lo, Math.min(hi, v));
     }
@@ -61,7 +51,7 @@ final class KQuantSearch {
         float suml2 = 0;
         for (int i = 0; i < n; ++i) {
             float xi = x[xo + i];
-            int l = clamp(nearestInt(iscale * xi), -nmax, nmax - 1);
+            int l = clamp(Rounding.nearestInt(iscale * xi), -nmax, nmax - 1);
             L[lo + i] = (byte) (l + nmax);
             float w = qw != null ? qw[qwo + i] : xi * xi;
             sumlx += w * xi * l;
@@ -78,14 +68,14 @@ final class KQuantSearch {
             suml2 = 0;
             for (int i = 0; i < n; ++i) {
                 float xi = x[xo + i];
-                int l = clamp(nearestInt(iscale * xi), -nmax, nmax - 1);
+                int l = clamp(Rounding.nearestInt(iscale * xi), -nmax, nmax - 1);
                 float w = qw != null ? qw[qwo + i] : xi * xi;
                 sumlx += w * xi * l;
                 suml2 += w * l * l;
             }
             if (suml2 > 0 && sumlx * sumlx > best * suml2) {
                 for (int i = 0; i < n; ++i) {
-                    int l = nearestInt(iscale * x[xo + i]);
+                    int l = Rounding.nearestInt(iscale * x[xo + i]);
                     L[lo + i] = (byte) (nmax + clamp(l, -nmax, nmax - 1));
                 }
                 scale = sumlx / suml2;
@@ -120,7 +110,7 @@ final class KQuantSearch {
         float suml2 = 0;
         for (int i = 0; i < n; ++i) {
             float xi = x[xo + i];
-            int l = clamp(nearestInt(iscale * xi), -nmax, nmax - 1);
+            int l = clamp(Rounding.nearestInt(iscale * xi), -nmax, nmax - 1);
             L[lo + i] = (byte) l;
             float w = xi * xi;
             sumlx += w * xi * l;
@@ -135,7 +125,7 @@ final class KQuantSearch {
                 float slx = sumlx - w * xi * li;
                 if (slx > 0) {
                     float sl2 = suml2 - w * li * li;
-                    int newL = clamp(nearestInt(xi * sl2 / slx), -nmax, nmax - 1);
+                    int newL = clamp(Rounding.nearestInt(xi * sl2 / slx), -nmax, nmax - 1);
                     if (newL != li) {
                         slx += w * xi * newL;
                         sl2 += w * newL * newL;
@@ -197,7 +187,7 @@ final class KQuantSearch {
         float scale = 1 / iscale;
         float bestError = 0;
         for (int i = 0; i < n; ++i) {
-            int l = clamp(nearestInt(iscale * (x[xo + i] - min)), 0, nmax);
+            int l = clamp(Rounding.nearestInt(iscale * (x[xo + i] - min)), 0, nmax);
             L[lo + i] = (byte) l;
             float diff = scale * l + min - x[xo + i];
             diff = useMad ? Math.abs(diff) : diff * diff;
@@ -209,7 +199,7 @@ final class KQuantSearch {
             float sumL2 = 0;
             float sumXL = 0;
             for (int i = 0; i < n; ++i) {
-                int l = clamp(nearestInt(iscale * (x[xo + i] - min)), 0, nmax);
+                int l = clamp(Rounding.nearestInt(iscale * (x[xo + i] - min)), 0, nmax);
                 aux[i] = (byte) l;
                 float w = weights[wo + i];
                 sumL += w * l;
@@ -245,7 +235,7 @@ final class KQuantSearch {
     /**
      * ggml's {@code make_qkx3_quants} with importance weights: {@link #makeQkx2Quants} as used by the imatrix
      * quantizers, with squared error and codes computed from the clamped value {@code min(v, nmax)} (v ≤ 0 gives
-     * code 0), which keeps a fitted min near max from producing huge or NaN inputs to {@link #nearestInt}.
+     * code 0), which keeps a fitted min near max from producing huge or NaN inputs to {@link Rounding#nearestInt}.
      */
     static float makeQkx3Quants(int n, int nmax, float[] x, int xo, float[] weights, int wo, byte[] L, int lo,
             float[] mins, int mi, byte[] aux, float rmin, float rdelta, int nstep) {
@@ -279,7 +269,7 @@ final class KQuantSearch {
         float scale = 1 / iscale;
         float bestError = 0;
         for (int i = 0; i < n; ++i) {
-            int l = clamp(nearestInt(iscale * (x[xo + i] - min)), 0, nmax);
+            int l = clamp(Rounding.nearestInt(iscale * (x[xo + i] - min)), 0, nmax);
             L[lo + i] = (byte) l;
             float diff = scale * l + min - x[xo + i];
             bestError += weights[wo + i] * (diff * diff);
@@ -291,7 +281,7 @@ final class KQuantSearch {
             float sumXL = 0;
             for (int i = 0; i < n; ++i) {
                 float v = iscale * (x[xo + i] - min);
-                int l = v > 0 ? nearestInt(Math.min(v, (float) nmax)) : 0;
+                int l = v > 0 ? Rounding.nearestInt(Math.min(v, (float) nmax)) : 0;
                 aux[i] = (byte) l;
                 float w = weights[wo + i];
                 sumL += w * l;
@@ -342,7 +332,7 @@ final class KQuantSearch {
         }
         float iscale = nmax / max;
         for (int i = 0; i < n; ++i) {
-            L[lo + i] = (byte) nearestInt(iscale * x[xo + i]);
+            L[lo + i] = (byte) Rounding.nearestInt(iscale * x[xo + i]);
         }
         float scale = 1 / iscale;
         float bestMse = 0;
@@ -358,7 +348,7 @@ final class KQuantSearch {
             float scaleIs = 1 / iscaleIs;
             float mse = 0;
             for (int i = 0; i < n; ++i) {
-                int l = Math.min(nmax, nearestInt(iscaleIs * x[xo + i]));
+                int l = Math.min(nmax, Rounding.nearestInt(iscaleIs * x[xo + i]));
                 float diff = x[xo + i] - scaleIs * l;
                 mse += qw[qwo + i] * diff * diff;
             }
@@ -370,7 +360,7 @@ final class KQuantSearch {
         float sumlx = 0;
         float suml2 = 0;
         for (int i = 0; i < n; ++i) {
-            int l = Math.min(nmax, nearestInt(iscale * x[xo + i]));
+            int l = Math.min(nmax, Rounding.nearestInt(iscale * x[xo + i]));
             L[lo + i] = (byte) l;
             float w = qw[qwo + i];
             sumlx += w * x[xo + i] * l;
@@ -385,7 +375,7 @@ final class KQuantSearch {
                 float slx = sumlx - w * xi * li;
                 float sl2 = suml2 - w * li * li;
                 if (slx > 0 && sl2 > 0) {
-                    int newL = Math.min(nmax, nearestInt(xi * sl2 / slx));
+                    int newL = Math.min(nmax, Rounding.nearestInt(xi * sl2 / slx));
                     if (newL != li) {
                         slx += w * xi * newL;
                         sl2 += w * newL * newL;

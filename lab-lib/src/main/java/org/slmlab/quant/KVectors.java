@@ -7,7 +7,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API building blocks of the k-quant fast paths, sized for 512-bit registers (AVX-512).
@@ -19,38 +18,32 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class KVectors {
 
-    static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
-    static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
-    static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
-    static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
-    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
-
     private KVectors() {
     }
 
     static ByteVector bytes16(MemorySegment s, long offset) {
-        return ByteVector.fromMemorySegment(B128, s, offset, ByteOrder.LITTLE_ENDIAN);
+        return ByteVector.fromMemorySegment(Simd.B128, s, offset, ByteOrder.LITTLE_ENDIAN);
     }
 
     static ByteVector bytes32(MemorySegment s, long offset) {
-        return ByteVector.fromMemorySegment(B256, s, offset, ByteOrder.LITTLE_ENDIAN);
+        return ByteVector.fromMemorySegment(Simd.B256, s, offset, ByteOrder.LITTLE_ENDIAN);
     }
 
     /** 16 signed byte lanes as 16 floats. */
     static FloatVector toFloats(ByteVector codes16) {
-        return (FloatVector) codes16.convertShape(VectorOperators.B2F, F512, 0);
+        return (FloatVector) codes16.convertShape(VectorOperators.B2F, Simd.F512, 0);
     }
 
     /** The 32 lane-wise products of two 32-lane byte vectors, as 16-bit lanes. */
     static ShortVector products(ByteVector w32, ByteVector a32) {
-        ShortVector w = (ShortVector) w32.convertShape(VectorOperators.B2S, S512, 0);
-        ShortVector a = (ShortVector) a32.convertShape(VectorOperators.B2S, S512, 0);
+        ShortVector w = (ShortVector) w32.convertShape(VectorOperators.B2S, Simd.S512, 0);
+        ShortVector a = (ShortVector) a32.convertShape(VectorOperators.B2S, Simd.S512, 0);
         return w.mul(a);
     }
 
     /** Lanes 0-15 ({@code half} 0) or 16-31 ({@code half} 1) of 32 short lanes, as ints. */
     static IntVector half(ShortVector v, int half) {
-        return (IntVector) v.convertShape(VectorOperators.S2I, I512, half);
+        return (IntVector) v.convertShape(VectorOperators.S2I, Simd.I512, half);
     }
 
     /** Adds {@code Σ w·a} over 32 lanes, all weighted by one {@code scale}, to the lanes of {@code acc}. */

@@ -48,8 +48,8 @@ public final class Q2_KCodec implements QuantCodec {
         long blocks = TYPE.bytesFor(n) / BYTES;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
-            float d = KBlocks.half(src, x + D);
-            float dmin = KBlocks.half(src, x + DMIN);
+            float d = LittleEndian.fp16(src, x + D);
+            float dmin = LittleEndian.fp16(src, x + DMIN);
             for (int i = 0; i < QK; i++) {
                 int sc = KBlocks.u8(src, x + SCALES + i / 16);
                 float scale = d * (sc & 0xF);
@@ -64,11 +64,11 @@ public final class Q2_KCodec implements QuantCodec {
         long blocks = TYPE.bytesFor(n) / BYTES;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
-            float d = KBlocks.half(src, x + D);
-            float dmin = KBlocks.half(src, x + DMIN);
+            float d = LittleEndian.fp16(src, x + D);
+            float dmin = LittleEndian.fp16(src, x + DMIN);
             for (int j = 0; j < NSUB; j++) {
                 int sc = KBlocks.u8(src, x + SCALES + j);
-                KVectors.toFloats(TwoBitCodes.codes(src, x + QS, j / 2, 16 * (j % 2), KVectors.B128))
+                KVectors.toFloats(TwoBitCodes.codes(src, x + QS, j / 2, 16 * (j % 2), Simd.B128))
                         .mul(d * (sc & 0xF)).sub(dmin * (sc >> 4)).intoArray(dst, dstOffset + b * QK + 16 * j);
             }
         }
@@ -92,8 +92,8 @@ public final class Q2_KCodec implements QuantCodec {
                 chooseScalesWithImportance(src, xo, importance, (b * QK) % importance.length, s, block);
             }
             MemorySegment header = MemorySegment.ofArray(block);
-            float d = KBlocks.half(header, D);
-            float dmin = KBlocks.half(header, DMIN);
+            float d = LittleEndian.fp16(header, D);
+            float dmin = LittleEndian.fp16(header, DMIN);
             for (int j = 0; j < NSUB; j++) {
                 int sc = block[SCALES + j] & 0xFF;
                 float ds = d * (sc & 0xF);
@@ -102,7 +102,7 @@ public final class Q2_KCodec implements QuantCodec {
                 }
                 float dm = dmin * (sc >> 4);
                 for (int i = 16 * j; i < 16 * j + 16; i++) {
-                    int l = KQuantSearch.nearestInt((src[xo + i] + dm) / ds);
+                    int l = Rounding.nearestInt((src[xo + i] + dm) / ds);
                     s.codes[i] = (byte) Math.max(0, Math.min(3, l));
                 }
             }
@@ -142,21 +142,21 @@ public final class Q2_KCodec implements QuantCodec {
         if (maxScale > 0) {
             float iscale = 15.f / maxScale;
             for (int j = 0; j < NSUB; j++) {
-                block[SCALES + j] = (byte) KQuantSearch.nearestInt(iscale * s.scales[j]);
+                block[SCALES + j] = (byte) Rounding.nearestInt(iscale * s.scales[j]);
             }
-            KBlocks.putHalf(block, D, maxScale / 15.f);
+            KBlocks.putFp16(block, D, maxScale / 15.f);
         } else {
             java.util.Arrays.fill(block, SCALES, SCALES + NSUB, (byte) 0);
-            KBlocks.putHalf(block, D, 0.f);
+            KBlocks.putFp16(block, D, 0.f);
         }
         if (maxMin > 0) {
             float iscale = 15.f / maxMin;
             for (int j = 0; j < NSUB; j++) {
-                block[SCALES + j] |= (byte) (KQuantSearch.nearestInt(iscale * s.mins[j]) << 4);
+                block[SCALES + j] |= (byte) (Rounding.nearestInt(iscale * s.mins[j]) << 4);
             }
-            KBlocks.putHalf(block, DMIN, maxMin / 15.f);
+            KBlocks.putFp16(block, DMIN, maxMin / 15.f);
         } else {
-            KBlocks.putHalf(block, DMIN, 0.f);
+            KBlocks.putFp16(block, DMIN, 0.f);
         }
     }
 
@@ -181,8 +181,8 @@ public final class Q2_KCodec implements QuantCodec {
         }
         float dm = KQuantSearch.makeQpQuants(NSUB, 15, s.scales, 0, s.scaleCodes, 0, s.subWeights, 0);
         float mm = KQuantSearch.makeQpQuants(NSUB, 15, s.mins, 0, s.minCodes, 0, s.subWeights, 0);
-        KBlocks.putHalf(block, D, dm);
-        KBlocks.putHalf(block, DMIN, mm);
+        KBlocks.putFp16(block, D, dm);
+        KBlocks.putFp16(block, DMIN, mm);
         for (int j = 0; j < NSUB; j++) {
             block[SCALES + j] = (byte) ((s.scaleCodes[j] & 0xFF) | (s.minCodes[j] & 0xFF) << 4);
         }
@@ -199,7 +199,7 @@ public final class Q2_KCodec implements QuantCodec {
 
     private static float combine(MemorySegment w, long x, MemorySegment act, long a, int sumQA) {
         float da = KBlocks.q8kScale(act, a);
-        return da * KBlocks.half(w, x + D) * sumQA - da * KBlocks.half(w, x + DMIN) * minTerm(w, x, act, a);
+        return da * LittleEndian.fp16(w, x + D) * sumQA - da * LittleEndian.fp16(w, x + DMIN) * minTerm(w, x, act, a);
     }
 
     @Override
@@ -229,10 +229,10 @@ public final class Q2_KCodec implements QuantCodec {
         for (int b = 0; b < blocks; b++) {
             long x = wOffset + (long) b * BYTES;
             long a = actOffset + (long) b * GgmlType.Q8_K.typeSize();
-            IntVector acc = IntVector.zero(KVectors.I512);
+            IntVector acc = IntVector.zero(Simd.I512);
             for (int run = 0; run < 8; run++) {
-                acc = KVectors.accumulate(acc, TwoBitCodes.codes(w, x + QS, run, 0, KVectors.B256),
-                        KVectors.bytes32(act, a + KBlocks.Q8K_QS + 32 * run),
+                acc = KVectors.accumulate(acc, TwoBitCodes.codes(w, x + QS, run, 0, Simd.B256),
+                        KVectors.bytes32(act, a + Q8_KCodec.QS + 32 * run),
                         KBlocks.u8(w, x + SCALES + 2 * run) & 0xF, KBlocks.u8(w, x + SCALES + 2 * run + 1) & 0xF);
             }
             sum += combine(w, x, act, a, acc.reduceLanes(VectorOperators.ADD));

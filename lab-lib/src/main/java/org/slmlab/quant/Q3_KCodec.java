@@ -2,6 +2,7 @@ package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
@@ -74,7 +75,7 @@ public final class Q3_KCodec implements QuantCodec {
 
     /** The signed codes of weights {@code 32·run + l} onwards, one per lane of {@code species}. */
     private static ByteVector codes(MemorySegment s, long x, int run, int l, VectorSpecies<Byte> species) {
-        ByteVector h = ByteVector.fromMemorySegment(species, s, x + HMASK + l, java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteVector h = ByteVector.fromMemorySegment(species, s, x + HMASK + l, ByteOrder.LITTLE_ENDIAN);
         ByteVector high = h.lanewise(VectorOperators.LSHR, run).and((byte) 1).lanewise(VectorOperators.LSHL, 2);
         return TwoBitCodes.codes(s, x + QS, run, l, species).or(high).sub((byte) 4);
     }
@@ -84,7 +85,7 @@ public final class Q3_KCodec implements QuantCodec {
         long blocks = TYPE.bytesFor(n) / BYTES;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
-            float d = KBlocks.half(src, x + D);
+            float d = LittleEndian.fp16(src, x + D);
             for (int i = 0; i < QK; i++) {
                 dst[dstOffset + b * QK + i] = d * scale(src, x, i / 16) * code(src, x, i);
             }
@@ -96,9 +97,9 @@ public final class Q3_KCodec implements QuantCodec {
         long blocks = TYPE.bytesFor(n) / BYTES;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
-            float d = KBlocks.half(src, x + D);
+            float d = LittleEndian.fp16(src, x + D);
             for (int j = 0; j < NSUB; j++) {
-                KVectors.toFloats(codes(src, x, j / 2, 16 * (j % 2), KVectors.B128)).mul(d * scale(src, x, j))
+                KVectors.toFloats(codes(src, x, j / 2, 16 * (j % 2), Simd.B128)).mul(d * scale(src, x, j))
                         .intoArray(dst, dstOffset + b * QK + 16 * j);
             }
         }
@@ -136,10 +137,10 @@ public final class Q3_KCodec implements QuantCodec {
                 if (maxScale != 0) {
                     float iscale = -32.f / maxScale;
                     for (int j = 0; j < NSUB; j++) {
-                        int l = (byte) KQuantSearch.nearestInt(iscale * scales[j]); // an int8_t in ggml
+                        int l = (byte) Rounding.nearestInt(iscale * scales[j]); // an int8_t in ggml
                         packScale(block, j, Math.max(-32, Math.min(31, l)) + 32);
                     }
-                    KBlocks.putHalf(block, D, 1 / iscale);
+                    KBlocks.putFp16(block, D, 1 / iscale);
                 }
             } else {
                 int qwo = (b * QK) % importance.length;
@@ -164,7 +165,7 @@ public final class Q3_KCodec implements QuantCodec {
                 for (int j = 0; j < NSUB; j++) {
                     packScale(block, j, scaleCodes[j]);
                 }
-                KBlocks.putHalf(block, D, dBlock);
+                KBlocks.putFp16(block, D, dBlock);
             }
             requantize(src, xo, block, L);
             for (int i = 0; i < QK; i++) {
@@ -181,14 +182,14 @@ public final class Q3_KCodec implements QuantCodec {
     /** Codes L ∈ [0, 7] of the weights against the scales as stored in {@code block}. */
     private static void requantize(float[] x, int xo, byte[] block, byte[] L) {
         MemorySegment header = MemorySegment.ofArray(block);
-        float d = KBlocks.half(header, D);
+        float d = LittleEndian.fp16(header, D);
         for (int j = 0; j < NSUB; j++) {
             float ds = d * scale(header, 0, j);
             if (ds == 0) {
                 continue; // codes stay as the search left them; they dequantize to 0 anyway
             }
             for (int i = 16 * j; i < 16 * j + 16; i++) {
-                int l = KQuantSearch.nearestInt(x[xo + i] / ds);
+                int l = Rounding.nearestInt(x[xo + i] / ds);
                 L[i] = (byte) (Math.max(-4, Math.min(3, l)) + 4);
             }
         }
@@ -209,7 +210,7 @@ public final class Q3_KCodec implements QuantCodec {
                 }
                 sumQA += scale(w, x, j) * subSum;
             }
-            sum += KBlocks.half(w, x + D) * KBlocks.q8kScale(act, a) * sumQA;
+            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, a) * sumQA;
         }
         return sum;
     }
@@ -221,13 +222,13 @@ public final class Q3_KCodec implements QuantCodec {
         for (int b = 0; b < blocks; b++) {
             long x = wOffset + (long) b * BYTES;
             long a = actOffset + (long) b * GgmlType.Q8_K.typeSize();
-            IntVector acc = IntVector.zero(KVectors.I512);
+            IntVector acc = IntVector.zero(Simd.I512);
             for (int run = 0; run < 8; run++) {
-                acc = KVectors.accumulate(acc, codes(w, x, run, 0, KVectors.B256),
-                        KVectors.bytes32(act, a + KBlocks.Q8K_QS + 32 * run),
+                acc = KVectors.accumulate(acc, codes(w, x, run, 0, Simd.B256),
+                        KVectors.bytes32(act, a + Q8_KCodec.QS + 32 * run),
                         scale(w, x, 2 * run), scale(w, x, 2 * run + 1));
             }
-            sum += KBlocks.half(w, x + D) * KBlocks.q8kScale(act, a) * acc.reduceLanes(VectorOperators.ADD);
+            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, a) * acc.reduceLanes(VectorOperators.ADD);
         }
         return sum;
     }

@@ -1,6 +1,7 @@
 package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -46,8 +47,8 @@ public final class Q5_KCodec extends ScaleMinCodec {
     @Override
     ByteVector codes(MemorySegment s, long x, int sub, int l, VectorSpecies<Byte> species) {
         ByteVector q = ByteVector.fromMemorySegment(species, s, x + QS + 32 * (sub / 2) + l,
-                java.nio.ByteOrder.LITTLE_ENDIAN);
-        ByteVector h = ByteVector.fromMemorySegment(species, s, x + QH + l, java.nio.ByteOrder.LITTLE_ENDIAN);
+                ByteOrder.LITTLE_ENDIAN);
+        ByteVector h = ByteVector.fromMemorySegment(species, s, x + QH + l, ByteOrder.LITTLE_ENDIAN);
         ByteVector low = sub % 2 == 0 ? q.and((byte) 0xF) : q.lanewise(VectorOperators.LSHR, 4);
         return low.or(h.lanewise(VectorOperators.LSHR, sub).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
     }

@@ -66,7 +66,7 @@ public final class Q6_KCodec implements QuantCodec {
         long blocks = TYPE.bytesFor(n) / BYTES;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
-            float d = KBlocks.half(src, x + D);
+            float d = LittleEndian.fp16(src, x + D);
             for (int i = 0; i < QK; i++) {
                 dst[dstOffset + b * QK + i] = d * scale(src, x, i / 16) * code(src, x, i);
             }
@@ -84,7 +84,7 @@ public final class Q6_KCodec implements QuantCodec {
         long blocks = TYPE.bytesFor(n) / BYTES;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
-            float d = KBlocks.half(src, x + D);
+            float d = LittleEndian.fp16(src, x + D);
             for (int half = 0; half < 2; half++) {
                 int y = dstOffset + b * QK + 128 * half;
                 for (int l = 0; l < 32; l += 16) {
@@ -131,18 +131,18 @@ public final class Q6_KCodec implements QuantCodec {
             java.util.Arrays.fill(block, (byte) 0);
             if (maxAbsScale >= KQuantSearch.GROUP_MAX_EPS) {
                 float iscale = -128.f / maxScale;
-                KBlocks.putHalf(block, D, 1 / iscale);
+                KBlocks.putFp16(block, D, 1 / iscale);
                 for (int j = 0; j < QK / 16; j++) {
-                    block[SCALES + j] = (byte) Math.min(127, KQuantSearch.nearestInt(iscale * scales[j]));
+                    block[SCALES + j] = (byte) Math.min(127, Rounding.nearestInt(iscale * scales[j]));
                 }
-                float d = KBlocks.roundToHalf(1 / iscale);
+                float d = Fp16.round(1 / iscale);
                 for (int j = 0; j < QK / 16; j++) {
                     float ds = d * block[SCALES + j];
                     if (ds == 0) {
                         continue;
                     }
                     for (int i = 0; i < 16; i++) {
-                        int l = KQuantSearch.nearestInt(src[xo + 16 * j + i] / ds);
+                        int l = Rounding.nearestInt(src[xo + 16 * j + i] / ds);
                         L[16 * j + i] = (byte) (Math.max(-32, Math.min(31, l)) + 32);
                     }
                 }
@@ -182,7 +182,7 @@ public final class Q6_KCodec implements QuantCodec {
                 }
                 sumQA += scale(w, x, j) * subSum;
             }
-            sum += KBlocks.half(w, x + D) * KBlocks.q8kScale(act, a) * sumQA;
+            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, a) * sumQA;
         }
         return sum;
     }
@@ -193,8 +193,8 @@ public final class Q6_KCodec implements QuantCodec {
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             long x = wOffset + (long) b * BYTES;
-            long a = actOffset + (long) b * GgmlType.Q8_K.typeSize() + KBlocks.Q8K_QS;
-            IntVector acc = IntVector.zero(KVectors.I512);
+            long a = actOffset + (long) b * GgmlType.Q8_K.typeSize() + Q8_KCodec.QS;
+            IntVector acc = IntVector.zero(Simd.I512);
             for (int half = 0; half < 2; half++) {
                 ByteVector qlA = KVectors.bytes32(w, x + QL + 64 * half);
                 ByteVector qlB = KVectors.bytes32(w, x + QL + 64 * half + 32);
@@ -210,7 +210,7 @@ public final class Q6_KCodec implements QuantCodec {
                         KVectors.bytes32(act, a + 128 * half + 96), scale(w, x, sc + 6), scale(w, x, sc + 7));
             }
             long blockStart = actOffset + (long) b * GgmlType.Q8_K.typeSize();
-            sum += KBlocks.half(w, x + D) * KBlocks.q8kScale(act, blockStart) * acc.reduceLanes(VectorOperators.ADD);
+            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, blockStart) * acc.reduceLanes(VectorOperators.ADD);
         }
         return sum;
     }

@@ -67,8 +67,8 @@ abstract sealed class ScaleMinCodec implements QuantCodec permits Q4_KCodec, Q5_
         long blocks = type.bytesFor(n) / bytes;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * bytes;
-            float d = KBlocks.half(src, x + D);
-            float dmin = KBlocks.half(src, x + DMIN);
+            float d = LittleEndian.fp16(src, x + D);
+            float dmin = LittleEndian.fp16(src, x + DMIN);
             for (int i = 0; i < QK; i++) {
                 int j = i / 32;
                 float scale = d * ScaleMinPacking.scale(src, x + SCALES, j);
@@ -83,13 +83,13 @@ abstract sealed class ScaleMinCodec implements QuantCodec permits Q4_KCodec, Q5_
         long blocks = type.bytesFor(n) / bytes;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * bytes;
-            float d = KBlocks.half(src, x + D);
-            float dmin = KBlocks.half(src, x + DMIN);
+            float d = LittleEndian.fp16(src, x + D);
+            float dmin = LittleEndian.fp16(src, x + DMIN);
             for (int j = 0; j < 8; j++) {
                 float scale = d * ScaleMinPacking.scale(src, x + SCALES, j);
                 float min = dmin * ScaleMinPacking.min(src, x + SCALES, j);
                 for (int l = 0; l < 32; l += 16) {
-                    KVectors.toFloats(codes(src, x, j, l, KVectors.B128)).mul(scale).sub(min)
+                    KVectors.toFloats(codes(src, x, j, l, Simd.B128)).mul(scale).sub(min)
                             .intoArray(dst, dstOffset + b * QK + 32 * j + l);
                 }
             }
@@ -122,7 +122,7 @@ abstract sealed class ScaleMinCodec implements QuantCodec permits Q4_KCodec, Q5_
 
     private static float combine(MemorySegment w, long x, MemorySegment act, long a, int sumQA) {
         float da = KBlocks.q8kScale(act, a);
-        return KBlocks.half(w, x + D) * da * sumQA - KBlocks.half(w, x + DMIN) * da * minTerm(w, x, act, a);
+        return LittleEndian.fp16(w, x + D) * da * sumQA - LittleEndian.fp16(w, x + DMIN) * da * minTerm(w, x, act, a);
     }
 
     @Override
@@ -152,10 +152,10 @@ abstract sealed class ScaleMinCodec implements QuantCodec permits Q4_KCodec, Q5_
         for (int b = 0; b < blocks; b++) {
             long x = wOffset + (long) b * bytes;
             long a = actOffset + (long) b * GgmlType.Q8_K.typeSize();
-            IntVector acc = IntVector.zero(KVectors.I512);
+            IntVector acc = IntVector.zero(Simd.I512);
             for (int j = 0; j < 8; j++) {
-                acc = KVectors.accumulate(acc, codes(w, x, j, 0, KVectors.B256),
-                        KVectors.bytes32(act, a + KBlocks.Q8K_QS + 32 * j), ScaleMinPacking.scale(w, x + SCALES, j));
+                acc = KVectors.accumulate(acc, codes(w, x, j, 0, Simd.B256),
+                        KVectors.bytes32(act, a + Q8_KCodec.QS + 32 * j), ScaleMinPacking.scale(w, x + SCALES, j));
             }
             sum += combine(w, x, act, a, acc.reduceLanes(VectorOperators.ADD));
         }

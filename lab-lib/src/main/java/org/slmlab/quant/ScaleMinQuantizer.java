@@ -72,8 +72,8 @@ final class ScaleMinQuantizer {
             chooseScalesWithImportance(x, xo, qw, qwo, block);
         }
         MemorySegment header = MemorySegment.ofArray(block);
-        float d = KBlocks.half(header, D);
-        float dmin = KBlocks.half(header, DMIN);
+        float d = LittleEndian.fp16(header, D);
+        float dmin = LittleEndian.fp16(header, DMIN);
         for (int j = 0; j < NSUB; ++j) {
             float ds = d * ScaleMinPacking.scale(header, SCALES, j);
             if (ds == 0) {
@@ -81,7 +81,7 @@ final class ScaleMinQuantizer {
             }
             float dm = dmin * ScaleMinPacking.min(header, SCALES, j);
             for (int i = 0; i < SUB; ++i) {
-                int l = KQuantSearch.nearestInt((x[xo + SUB * j + i] + dm) / ds);
+                int l = Rounding.nearestInt((x[xo + SUB * j + i] + dm) / ds);
                 codes[SUB * j + i] = (byte) Math.max(0, Math.min(nmax, l));
             }
         }
@@ -113,12 +113,12 @@ final class ScaleMinQuantizer {
         float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
         for (int j = 0; j < NSUB; ++j) {
             // ggml stores nearest_int in a uint8_t before clamping: keep the byte wrap-around
-            int ls = Math.min(63, KQuantSearch.nearestInt(invScale * scales[j]) & 0xFF);
-            int lm = Math.min(63, KQuantSearch.nearestInt(invMin * mins[j]) & 0xFF);
+            int ls = Math.min(63, Rounding.nearestInt(invScale * scales[j]) & 0xFF);
+            int lm = Math.min(63, Rounding.nearestInt(invMin * mins[j]) & 0xFF);
             ScaleMinPacking.pack(block, SCALES, j, ls, lm);
         }
-        KBlocks.putHalf(block, D, maxScale / 63.f);
-        KBlocks.putHalf(block, DMIN, maxMin / 63.f);
+        KBlocks.putFp16(block, D, maxScale / 63.f);
+        KBlocks.putFp16(block, DMIN, maxMin / 63.f);
     }
 
     private void chooseScalesWithImportance(float[] x, int xo, float[] qw, int qwo, byte[] block) {
@@ -151,7 +151,7 @@ final class ScaleMinQuantizer {
             }
             ScaleMinPacking.pack(block, SCALES, j, ls, lm);
         }
-        KBlocks.putHalf(block, D, dBlock);
-        KBlocks.putHalf(block, DMIN, mBlock);
+        KBlocks.putFp16(block, D, dBlock);
+        KBlocks.putFp16(block, DMIN, mBlock);
     }
 }
