@@ -204,7 +204,10 @@ final class GGUFReader {
         long start = pos;
         if (elementType == GGUFValueType.STRING) {
             for (long i = 0; i < count; i++) {
-                skipString("element " + i + " of array '" + key + "'");
+                if (!trySkipString()) {
+                    // Only now build the field's name (a vocabulary has 100 000+ elements): this throws.
+                    skipString("element " + i + " of array '" + key + "'");
+                }
             }
         } else {
             pos += count * minBytes;
@@ -325,6 +328,19 @@ final class GGUFReader {
             throw fail(at, field, "string of " + length + " bytes is longer than the " + MAX_STRING_BYTES + " allowed");
         }
         return take(length, field);
+    }
+
+    /** Skips a valid string and returns true, or returns false leaving {@link #pos} where it was. */
+    private boolean trySkipString() {
+        if (remaining() < 8) {
+            return false;
+        }
+        long length = bytes.get(LittleEndian.LONG, pos);
+        if (length < 0 || length > remaining() - 8 || length > MAX_STRING_BYTES) {
+            return false;
+        }
+        pos += 8 + length;
+        return true;
     }
 
     private String readString(String field) throws GGUFFormatException {
