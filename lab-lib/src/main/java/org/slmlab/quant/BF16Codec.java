@@ -23,8 +23,7 @@ public final class BF16Codec extends HalfFloatCodec {
     }
 
     /** bf16 is the top half of a float: shift the bits up, done. */
-    @Override
-    protected FloatVector toFloats(IntVector h) {
+    static FloatVector toFloats(IntVector h) {
         return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 }

@@ -32,8 +32,7 @@ public final class F16Codec extends HalfFloatCodec {
      * one multiplication also turns fp16 subnormals (exponent 0) into the right normal floats. Only infinity and
      * NaN (fp16 exponent 31) need their float exponent set to 255 by hand. The sign bit is put back last.
      */
-    @Override
-    protected FloatVector toFloats(IntVector h) {
+    static FloatVector toFloats(IntVector h) {
         IntVector magnitude = h.and(0x7FFF);
         IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
         IntVector finite = shifted.reinterpretAsFloats().mul(REBIAS).reinterpretAsInts();

@@ -27,9 +27,6 @@ public abstract sealed class HalfFloatCodec extends BlockCodec permits F16Codec,
     /** {@code f} rounded to 16 bits, exactly as ggml rounds it. */
     protected abstract short fromFloat(float f);
 
-    /** {@link #toFloat} on 16 lanes at once: {@code bits} holds the 16-bit patterns zero-extended to ints. */
-    protected abstract FloatVector toFloats(IntVector bits);
-
     /** ggml multiplies 16-bit weights with an activation rounded to the same type. */
     protected HalfFloatCodec(GgmlType type) {
         super(type, type);
@@ -47,7 +44,7 @@ public abstract sealed class HalfFloatCodec extends BlockCodec permits F16Codec,
         int step = F512.length();
         int i = 0;
         for (; i + step <= n; i += step) {
-            load(src, offset + i * BYTES).intoArray(dst, dstOffset + i);
+            toFloats(bits(src, offset + i * BYTES)).intoArray(dst, dstOffset + i);
         }
         dequantizeScalar(src, offset + i * BYTES, dst, dstOffset + i, n - i);
     }
@@ -70,25 +67,38 @@ public abstract sealed class HalfFloatCodec extends BlockCodec permits F16Codec,
         return (float) sum;
     }
 
+    /**
+     * The loop body is kept flat — two loads, two conversions, one fused multiply-add — so that the JIT inlines
+     * all of it; a vector that crosses a call the JIT did not inline becomes a heap object.
+     */
     @Override
     public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        FloatVector acc0 = FloatVector.zero(F512);
-        FloatVector acc1 = FloatVector.zero(F512);
+        FloatVector acc = FloatVector.zero(F512);
         int step = F512.length();
-        long stepBytes = step * BYTES;
         int i = 0;
-        for (; i + 2 * step <= n; i += 2 * step) {
-            long o = i * BYTES;
-            acc0 = load(w, wOffset + o).fma(load(act, actOffset + o), acc0);
-            acc1 = load(w, wOffset + o + stepBytes).fma(load(act, actOffset + o + stepBytes), acc1);
+        for (; i + step <= n; i += step) {
+            acc = toFloats(bits(w, wOffset + i * BYTES)).fma(toFloats(bits(act, actOffset + i * BYTES)), acc);
         }
-        double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double sum = acc.reduceLanes(VectorOperators.ADD);
         return (float) (sum + dotScalar(w, wOffset + i * BYTES, act, actOffset + i * BYTES, n - i));
     }
 
-    /** 16 values from {@code offset}, as floats. */
-    private FloatVector load(MemorySegment s, long offset) {
-        ShortVector h = ShortVector.fromMemorySegment(S256, s, offset, ByteOrder.LITTLE_ENDIAN);
-        return toFloats((IntVector) h.convertShape(VectorOperators.ZERO_EXTEND_S2I, I512, 0));
+    /** 16 values' bit patterns at {@code offset}, zero-extended to ints. */
+    private static IntVector bits(MemorySegment s, long offset) {
+        return (IntVector) ShortVector.fromMemorySegment(S256, s, offset, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.ZERO_EXTEND_S2I, I512, 0);
+    }
+
+    /**
+     * {@link #toFloat} on 16 lanes at once: {@code bits} holds the 16-bit patterns zero-extended to ints. A switch
+     * over the two sealed subclasses calling static methods, not an overridable method: with both types in use a
+     * virtual call here would stop the JIT from inlining it, and vectors passed through a real call are boxed
+     * objects — several times slower.
+     */
+    private FloatVector toFloats(IntVector bits) {
+        return switch (this) {
+            case F16Codec f -> F16Codec.toFloats(bits);
+            case BF16Codec b -> BF16Codec.toFloats(bits);
+        };
     }
 }

@@ -7,6 +7,19 @@ final class LegacyQuantizers {
     }
 
     /**
+     * With an importance matrix ggml quantizes Q4_0/Q4_1/Q5_0/Q5_1 differently (a weighted search for the scale,
+     * {@code quantize_row_q4_0_impl} and kin); only the plain reference quantizers are implemented here, so
+     * asking for the weighted one is an error rather than a silently different file.
+     */
+    static void requireNoImportance(org.slmlab.gguf.GgmlType type, float[] importance) {
+        if (importance != null) {
+            throw new UnsupportedOperationException(type + " quantization with an importance matrix (ggml's "
+                    + "quantize_row_" + type.name().toLowerCase(java.util.Locale.ROOT) + "_impl) is not implemented "
+                    + "yet; quantize without --imatrix");
+        }
+    }
+
+    /**
      * The value of largest magnitude among {@code x[from .. from+n)}, with its sign (the first one on ties).
      * Q4_0 and Q5_0 divide it by −8 or −16, so this weight lands exactly on the most negative code.
      */

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.slmlab.quant.Simd.F512;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -52,7 +51,7 @@ public final class Q4_0Codec extends BlockCodec {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
             FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
-            ByteVector packed = BlockVectors.bytes(src, block + QS);
+            IntVector packed = BlockVectors.unsignedBytes(src, block + QS);
             BlockVectors.floats(BlockVectors.lowNibbles(packed).sub(8)).mul(d).intoArray(dst, y);
             BlockVectors.floats(BlockVectors.highNibbles(packed).sub(8)).mul(d).intoArray(dst, y + QK / 2);
         }
@@ -61,6 +60,7 @@ public final class Q4_0Codec extends BlockCodec {
     /** ggml's {@code quantize_row_q4_0_ref} (what {@code ggml_quantize_chunk} uses without an importance matrix). */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        LegacyQuantizers.requireNoImportance(type(), importance);
         for (int b = 0; b < n / QK; b++) {
             int x = srcOffset + b * QK;
             long block = dstOffset + (long) b * BLOCK_BYTES;
@@ -101,7 +101,7 @@ public final class Q4_0Codec extends BlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
             long aq = actOffset + (long) b * Q8_0Codec.BLOCK_BYTES + Q8_0Codec.QS;
-            ByteVector packed = BlockVectors.bytes(w, wb + QS);
+            IntVector packed = BlockVectors.unsignedBytes(w, wb + QS);
             IntVector lo = BlockVectors.lowNibbles(packed).sub(8).mul(BlockVectors.signedBytes(act, aq));
             IntVector hi = BlockVectors.highNibbles(packed).sub(8).mul(BlockVectors.signedBytes(act, aq + QK / 2));
             float scale = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, aq - Q8_0Codec.QS);

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.slmlab.quant.Simd.F512;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -56,7 +55,7 @@ public final class Q4_1Codec extends BlockCodec {
             int y = dstOffset + b * QK;
             FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
             FloatVector m = FloatVector.broadcast(F512, LittleEndian.fp16(src, block + M));
-            ByteVector packed = BlockVectors.bytes(src, block + QS);
+            IntVector packed = BlockVectors.unsignedBytes(src, block + QS);
             BlockVectors.floats(BlockVectors.lowNibbles(packed)).mul(d).add(m).intoArray(dst, y);
             BlockVectors.floats(BlockVectors.highNibbles(packed)).mul(d).add(m).intoArray(dst, y + QK / 2);
         }
@@ -65,6 +64,7 @@ public final class Q4_1Codec extends BlockCodec {
     /** ggml's {@code quantize_row_q4_1_ref}. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        LegacyQuantizers.requireNoImportance(type(), importance);
         for (int b = 0; b < n / QK; b++) {
             int x = srcOffset + b * QK;
             long block = dstOffset + (long) b * BLOCK_BYTES;
@@ -108,7 +108,7 @@ public final class Q4_1Codec extends BlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
             long ab = actOffset + (long) b * Q8_1Codec.BLOCK_BYTES;
-            ByteVector packed = BlockVectors.bytes(w, wb + QS);
+            IntVector packed = BlockVectors.unsignedBytes(w, wb + QS);
             IntVector lo = BlockVectors.lowNibbles(packed).mul(BlockVectors.signedBytes(act, ab + Q8_1Codec.QS));
             IntVector hi = BlockVectors.highNibbles(packed)
                     .mul(BlockVectors.signedBytes(act, ab + Q8_1Codec.QS + QK / 2));

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.slmlab.quant.Simd.F512;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -60,7 +59,7 @@ public final class Q5_0Codec extends BlockCodec {
             int y = dstOffset + b * QK;
             FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
             int qh = src.get(LittleEndian.INT, block + QH);
-            ByteVector packed = BlockVectors.bytes(src, block + QS);
+            IntVector packed = BlockVectors.unsignedBytes(src, block + QS);
             IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0)).sub(16);
             IntVector hi = BlockVectors.highNibbles(packed).or(BlockVectors.fifthBits(qh, QK / 2)).sub(16);
             BlockVectors.floats(lo).mul(d).intoArray(dst, y);
@@ -71,6 +70,7 @@ public final class Q5_0Codec extends BlockCodec {
     /** ggml's {@code quantize_row_q5_0_ref}. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        LegacyQuantizers.requireNoImportance(type(), importance);
         for (int b = 0; b < n / QK; b++) {
             int x = srcOffset + b * QK;
             long block = dstOffset + (long) b * BLOCK_BYTES;
@@ -115,7 +115,7 @@ public final class Q5_0Codec extends BlockCodec {
             long wb = wOffset + (long) b * BLOCK_BYTES;
             long aq = actOffset + (long) b * Q8_0Codec.BLOCK_BYTES + Q8_0Codec.QS;
             int qh = w.get(LittleEndian.INT, wb + QH);
-            ByteVector packed = BlockVectors.bytes(w, wb + QS);
+            IntVector packed = BlockVectors.unsignedBytes(w, wb + QS);
             IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0)).sub(16)
                     .mul(BlockVectors.signedBytes(act, aq));
             IntVector hi = BlockVectors.highNibbles(packed).or(BlockVectors.fifthBits(qh, QK / 2)).sub(16)

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.slmlab.quant.Simd.F512;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -57,7 +56,7 @@ public final class Q5_1Codec extends BlockCodec {
             FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
             FloatVector m = FloatVector.broadcast(F512, LittleEndian.fp16(src, block + M));
             int qh = src.get(LittleEndian.INT, block + QH);
-            ByteVector packed = BlockVectors.bytes(src, block + QS);
+            IntVector packed = BlockVectors.unsignedBytes(src, block + QS);
             IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0));
             IntVector hi = BlockVectors.highNibbles(packed).or(BlockVectors.fifthBits(qh, QK / 2));
             BlockVectors.floats(lo).mul(d).add(m).intoArray(dst, y);
@@ -68,6 +67,7 @@ public final class Q5_1Codec extends BlockCodec {
     /** ggml's {@code quantize_row_q5_1_ref}. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        LegacyQuantizers.requireNoImportance(type(), importance);
         for (int b = 0; b < n / QK; b++) {
             int x = srcOffset + b * QK;
             long block = dstOffset + (long) b * BLOCK_BYTES;
@@ -117,7 +117,7 @@ public final class Q5_1Codec extends BlockCodec {
             long wb = wOffset + (long) b * BLOCK_BYTES;
             long ab = actOffset + (long) b * Q8_1Codec.BLOCK_BYTES;
             int qh = w.get(LittleEndian.INT, wb + QH);
-            ByteVector packed = BlockVectors.bytes(w, wb + QS);
+            IntVector packed = BlockVectors.unsignedBytes(w, wb + QS);
             IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0))
                     .mul(BlockVectors.signedBytes(act, ab + Q8_1Codec.QS));
             IntVector hi = BlockVectors.highNibbles(packed).or(BlockVectors.fifthBits(qh, QK / 2))
