@@ -36,6 +36,9 @@ public final class Codecs {
         register(new Iq4NlCodec());
         register(new Iq4XsCodec());
         register(new Iq3SCodec());
+        register(new Iq3XxsCodec());
+        register(new Iq2SCodec());
+        register(new Iq2XsCodec());
     }
 
     private Codecs() {

@@ -33,6 +33,14 @@ public interface QuantCodec {
         return false;
     }
 
+    /**
+     * True for the types ggml refuses to quantize without an importance matrix (IQ2_XXS, IQ2_XS, IQ1_S:
+     * {@code ggml_quantize_requires_imatrix}); their {@link #quantize} throws when {@code importance} is null.
+     */
+    default boolean requiresImportance() {
+        return false;
+    }
+
     /** Scalar reference: {@code n} weights starting at {@code src[offset]} into {@code dst[dstOffset..]}. */
     void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n);
 

@@ -59,7 +59,10 @@ class QuantGoldenTest {
                 GgmlType.Q2_0,
                 GgmlType.IQ4_NL,
                 GgmlType.IQ4_XS,
-                GgmlType.IQ3_S);
+                GgmlType.IQ3_S,
+                GgmlType.IQ3_XXS,
+                GgmlType.IQ2_S,
+                GgmlType.IQ2_XS);
     }
 
     /**

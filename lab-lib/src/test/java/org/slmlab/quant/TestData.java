@@ -46,7 +46,12 @@ final class TestData {
 
     static MemorySegment quantized(Arena arena, QuantCodec codec, float[] x) {
         MemorySegment s = arena.allocate(codec.type().bytesFor(x.length));
-        codec.quantize(x, 0, s, 0, x.length, null);
+        float[] importance = null;
+        if (codec.requiresImportance()) {
+            importance = new float[x.length];
+            java.util.Arrays.fill(importance, 1f);
+        }
+        codec.quantize(x, 0, s, 0, x.length, importance);
         return s;
     }
 

@@ -1,0 +1,101 @@
+package org.slmlab.quant;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * IQ2_S: 2.5625 bits a weight. Groups of 8 magnitudes are points of the 1024-point {@link LatticeCodebook#IQ2_S}
+ * codebook (10 bits), every weight has a sign bit, and each block of 16 weights a 4-bit scale.
+ *
+ * <pre>
+ * block_iq2_s (82 bytes):  d: fp16 | qs: uint8[32] | signs: uint8[32] | qh: uint8[8] | scales: uint8[8]
+ * group g (0..31, weights 8g .. 8g+7):
+ *   point = qs[g] | ((qh[g/4] &gt;&gt; 2·(g%4)) &amp; 3) &lt;&lt; 8        10-bit index into iq2s_grid
+ *   sign bits signs[g]
+ * block h (0..15, weights 16h ..):  s = (scales[h/2] &gt;&gt; 4·(h%2)) &amp; 0xF,  scale = d · (0.5 + s) · 0.25
+ * weight = scale · iq2s_grid[point][j] · (sign bit ? −1 : +1)
+ * </pre>
+ */
+public final class Iq2SCodec extends SignedLatticeCodec {
+
+    private static final int QK = GgmlType.IQ2_S.blockSize();
+    private static final int BLOCK_BYTES = GgmlType.IQ2_S.typeSize();
+    private static final int QS = 2;
+    private static final int SIGNS = QS + QK / 8;
+    private static final int QH = SIGNS + QK / 8;
+    private static final int SCALES = QH + QK / 32;
+
+    private static final class Quantizer {
+        static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ2_S, 16, 9, 0.1f, false, 1e-8f,
+                GridQuantizer.Refine.OFF_GRID_GROUPS);
+    }
+
+    public Iq2SCodec() {
+        super(GgmlType.IQ2_S, LatticeCodebook.IQ2_S, 0.125f);
+    }
+
+    @Override
+    int point(MemorySegment src, long block, int g) {
+        return u8(src, block, QS + g) | (u8(src, block, QH + g / 4) >> 2 * (g % 4) & 3) << 8;
+    }
+
+    @Override
+    int signs(MemorySegment src, long block, int g) {
+        return u8(src, block, SIGNS + g);
+    }
+
+    @Override
+    float groupScale(MemorySegment src, long block, float d, int g) {
+        return d * (0.5f + nibble(src, block, SCALES, g / 2)) * 0.25f;
+    }
+
+    @Override
+    int groupMultiplier(MemorySegment src, long block, int g) {
+        return 1 + 2 * nibble(src, block, SCALES, g / 2);
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        GridQuantizer quantizer = Quantizer.INSTANCE;
+        GridQuantizer.Scratch s = quantizer.scratch();
+        float[] weight = new float[16];
+        float[] scales = new float[QK / 16];
+        for (int i = 0; i < n / QK; i++) {
+            long block = dstOffset + (long) i * BLOCK_BYTES;
+            dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
+            int x = srcOffset + i * QK;
+            float sigma2 = 2 * sumOfSquares(src, x) / QK;
+            float maxScale = 0;
+            for (int h = 0; h < QK / 16; h++) {
+                // without an imatrix, a quarter of the super-block's variance is added to every weight's x²
+                weights(src, x + 16 * h, importance, i * QK + 16 * h, sigma2, 0.25f, weight, 16);
+                float scale = quantizer.quantizeBlock(src, x + 16 * h, weight, s);
+                if (scale < 0) {
+                    scales[h] = 0;
+                    continue;
+                }
+                for (int k = 0; k < 2; k++) {
+                    int g = 2 * h + k;
+                    dst.set(JAVA_BYTE, block + QS + g, (byte) s.points[k]);
+                    long qh = block + QH + g / 4;
+                    dst.set(JAVA_BYTE, qh, (byte) (dst.get(JAVA_BYTE, qh) | (s.points[k] >> 8) << 2 * (g % 4)));
+                    dst.set(JAVA_BYTE, block + SIGNS + g, (byte) s.signs[k]);
+                }
+                scales[h] = scale;
+                maxScale = maxScale > scale ? maxScale : scale;
+            }
+            if (maxScale == 0) {
+                continue;
+            }
+            float d = maxScale / 31;
+            LittleEndian.putFp16(dst, block, d * 0.9875f); // ggml's empirical fudge factor
+            float id = 1 / d;
+            for (int h = 0; h < QK / 16; h += 2) {
+                int codes = oddScaleCode(id, scales[h]) | oddScaleCode(id, scales[h + 1]) << 4;
+                dst.set(JAVA_BYTE, block + SCALES + h / 2, (byte) codes);
+            }
+        }
+    }
+}
