@@ -168,10 +168,7 @@ public final class GGUFFile implements AutoCloseable {
     }
 
     public String getString(String key) {
-        if (value(key) instanceof GGUFValue.StringValue s) {
-            return s.value();
-        }
-        throw mismatch(key, "STRING");
+        return typed(key, GGUFValue.StringValue.class, "STRING").value();
     }
 
     public String getString(String key, String defaultValue) {
@@ -194,13 +191,11 @@ public final class GGUFFile implements AutoCloseable {
 
     /** Any integer type whose value fits a long (a UINT64 of 2^63 or more does not). */
     public long getLong(String key) {
-        if (value(key) instanceof GGUFValue.IntValue i) {
-            if (i.exceedsLong()) {
-                throw new GGUFMetadataException(path + ": metadata key '" + key + "' is UINT64 " + i + ", which does not fit a long");
-            }
-            return i.value();
+        GGUFValue.IntValue i = typed(key, GGUFValue.IntValue.class, "an integer");
+        if (i.exceedsLong()) {
+            throw new GGUFMetadataException(path + ": metadata key '" + key + "' is UINT64 " + i + ", which does not fit a long");
         }
-        throw mismatch(key, "an integer");
+        return i.value();
     }
 
     public long getLong(String key, long defaultValue) {
@@ -218,10 +213,7 @@ public final class GGUFFile implements AutoCloseable {
 
     /** FLOAT32 or FLOAT64. */
     public double getDouble(String key) {
-        if (value(key) instanceof GGUFValue.FloatValue f) {
-            return f.value();
-        }
-        throw mismatch(key, "FLOAT32 or FLOAT64");
+        return typed(key, GGUFValue.FloatValue.class, "FLOAT32 or FLOAT64").value();
     }
 
     public double getDouble(String key, double defaultValue) {
@@ -229,10 +221,7 @@ public final class GGUFFile implements AutoCloseable {
     }
 
     public boolean getBoolean(String key) {
-        if (value(key) instanceof GGUFValue.BoolValue b) {
-            return b.value();
-        }
-        throw mismatch(key, "BOOL");
+        return typed(key, GGUFValue.BoolValue.class, "BOOL").value();
     }
 
     public boolean getBoolean(String key, boolean defaultValue) {
@@ -240,10 +229,7 @@ public final class GGUFFile implements AutoCloseable {
     }
 
     public GGUFArray getArray(String key) {
-        if (value(key) instanceof GGUFArray a) {
-            return a;
-        }
-        throw mismatch(key, "ARRAY");
+        return typed(key, GGUFArray.class, "ARRAY");
     }
 
     public String[] getStringArray(String key) {
@@ -274,6 +260,15 @@ public final class GGUFFile implements AutoCloseable {
             throw mismatch(key, "ARRAY of FLOAT32 or FLOAT64");
         }
         return a.toFloatArray();
+    }
+
+    /** The value of {@code key} as the given case of {@link GGUFValue}, or an error naming both types. */
+    private <T extends GGUFValue> T typed(String key, Class<T> kind, String expected) {
+        GGUFValue v = value(key);
+        if (kind.isInstance(v)) {
+            return kind.cast(v);
+        }
+        throw mismatch(key, expected);
     }
 
     private GGUFMetadataException mismatch(String key, String expected) {

@@ -7,10 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slmlab.testing.SharedReference;
 
 /** The typed getters, tensor lookup and zero-copy tensor data of {@link GGUFFile}, on mini-llama-Q4_0. */
@@ -86,5 +92,20 @@ class GGUFFileTest {
         }
         MemorySegment closed = data;
         assertThrows(IllegalStateException.class, () -> closed.get(ValueLayout.JAVA_BYTE, 0));
+    }
+
+    @Test
+    void version2ReadsLikeVersion3(@TempDir Path tmp) throws Exception {
+        Path v2 = tmp.resolve("v2.gguf");
+        Files.copy(SharedReference.path("malformed/valid_base.gguf"), v2);
+        try (FileChannel ch = FileChannel.open(v2, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 2), 4);
+        }
+        try (GGUFFile f2 = GGUFFile.open(v2); GGUFFile f3 = GGUFFile.open(SharedReference.path("malformed/valid_base.gguf"))) {
+            assertEquals(2, f2.version());
+            assertEquals(f3.metadata(), f2.metadata());
+            assertEquals(f3.tensors(), f2.tensors());
+            assertEquals(f3.dataOffset(), f2.dataOffset());
+        }
     }
 }
