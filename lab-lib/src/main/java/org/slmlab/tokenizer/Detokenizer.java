@@ -54,7 +54,9 @@ final class Detokenizer {
     /** A GPT-2 style token text back to bytes; a character that is no stand-in is shown as llama.cpp shows it. */
     private static byte[] byteLevelDecode(String text) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
-        text.codePoints().forEach(cp -> {
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
             int b = ByteLevel.decode(cp);
             if (b >= 0) {
                 out.write(b);
@@ -65,7 +67,7 @@ final class Detokenizer {
                 }
                 out.writeBytes(utf8(unk.append(text).append(']').toString()));
             }
-        });
+        }
         return out.toByteArray();
     }
 

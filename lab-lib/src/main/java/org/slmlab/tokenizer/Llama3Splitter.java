@@ -1,5 +1,8 @@
 package org.slmlab.tokenizer;
 
+import static org.slmlab.tokenizer.Piece.is;
+import static org.slmlab.tokenizer.Piece.isPunctuationLike;
+
 /**
  * Llama 3's pre-tokenizer as a hand-written scanner, equivalent to the regular expression
  * <pre>  (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+</pre>
@@ -10,88 +13,73 @@ package org.slmlab.tokenizer;
  * digits from the left ({@code "12345"} gives {@code "123"}, {@code "45"}), punctuation runs swallow the line
  * breaks after them, and whitespace ending in line breaks is a piece of its own.
  */
-final class Llama3Splitter implements SplitStage {
+final class Llama3Splitter extends ScannerStage {
 
     @Override
-    public Pieces split(CodepointText text, Pieces in) {
-        Pieces out = new Pieces();
-        for (int p = 0; p < in.count(); p++) {
-            new Scan(text.cps, in.start(p), in.end(p), out).run();
-        }
-        return out;
-    }
-
-    private static final class Scan extends PieceScanner {
-
-        Scan(int[] cps, int start, int end, Pieces out) {
-            super(cps, start, end, out);
-        }
-
-        void run() {
-            int pos = start;
-            while (pos < end) {
-                int cp = cp(pos);
-                int here = flags(pos);
-                // (?i:'s|'t|'re|'ve|'m|'ll|'d)
-                int contraction = contractionLength(pos, true);
-                if (contraction > 0) {
-                    pos = cut(pos + contraction);
-                    continue;
-                }
-                // [^\r\n\p{L}\p{N}]?\p{L}+  — one optional leading character, then letters
-                if (!isLineBreak(cp) && !is(here, UnicodeCategories.NUMBER)
-                        && (is(here, UnicodeCategories.LETTER) || is(flags(pos + 1), UnicodeCategories.LETTER))) {
-                    pos = cut(skipWhile(pos + 1, UnicodeCategories.LETTER));
-                    continue;
-                }
-                // \p{N}{1,3}
-                if (is(here, UnicodeCategories.NUMBER)) {
-                    int groupStart = pos;
-                    while (is(flags(pos), UnicodeCategories.NUMBER)) {
-                        pos++;
-                        if (pos - groupStart == 3) {
-                            groupStart = cut(pos);
-                        }
+    void scan(Piece s) {
+        int pos = s.start;
+        while (pos < s.end) {
+            int cp = s.cp(pos);
+            int here = s.flags(pos);
+            // (?i:'s|'t|'re|'ve|'m|'ll|'d)
+            int contraction = s.contractionLength(pos, true);
+            if (contraction > 0) {
+                pos = s.cut(pos + contraction);
+                continue;
+            }
+            // [^\r\n\p{L}\p{N}]?\p{L}+  — one optional leading character, then letters
+            if (!isLineBreak(cp) && !is(here, UnicodeCategories.NUMBER)
+                    && (is(here, UnicodeCategories.LETTER) || is(s.flags(pos + 1), UnicodeCategories.LETTER))) {
+                pos = s.cut(s.skipWhile(pos + 1, UnicodeCategories.LETTER));
+                continue;
+            }
+            // \p{N}{1,3}
+            if (is(here, UnicodeCategories.NUMBER)) {
+                int groupStart = pos;
+                while (is(s.flags(pos), UnicodeCategories.NUMBER)) {
+                    pos++;
+                    if (pos - groupStart == 3) {
+                        groupStart = s.cut(pos);
                     }
-                    cut(pos);
-                    continue;
                 }
-                //  ?[^\s\p{L}\p{N}]+[\r\n]*
-                int lead = cp == ' ' ? 1 : 0;
-                if (isPunctuationLike(flags(pos + lead))) {
-                    int q = pos + lead;
-                    while (isPunctuationLike(flags(q))) {
-                        q++;
-                    }
-                    while (isLineBreak(cp(q))) {
-                        q++;
-                    }
-                    pos = cut(q);
-                    continue;
+                s.cut(pos);
+                continue;
+            }
+            //  ?[^\s\p{L}\p{N}]+[\r\n]*
+            int lead = cp == ' ' ? 1 : 0;
+            if (isPunctuationLike(s.flags(pos + lead))) {
+                int q = pos + lead;
+                while (isPunctuationLike(s.flags(q))) {
+                    q++;
                 }
-                // \s*[\r\n]+  — whitespace up to and including its last line break
-                int spaces = 0;
-                int afterLastBreak = -1;
-                while (is(flags(pos + spaces), UnicodeCategories.WHITESPACE)) {
-                    if (isLineBreak(cp(pos + spaces))) {
-                        afterLastBreak = pos + spaces + 1;
-                    }
-                    spaces++;
+                while (isLineBreak(s.cp(q))) {
+                    q++;
                 }
-                if (afterLastBreak >= 0) {
-                    pos = cut(afterLastBreak);
-                } else if (spaces > 1 && inside(pos + spaces)) {
-                    pos = cut(pos + spaces - 1); // \s+(?!\S)
-                } else if (spaces > 0) {
-                    pos = cut(pos + spaces); // \s+
-                } else {
-                    pos = cut(pos + 1);
+                pos = s.cut(q);
+                continue;
+            }
+            // \s*[\r\n]+  — whitespace up to and including its last line break
+            int spaces = 0;
+            int afterLastBreak = -1;
+            while (is(s.flags(pos + spaces), UnicodeCategories.WHITESPACE)) {
+                if (isLineBreak(s.cp(pos + spaces))) {
+                    afterLastBreak = pos + spaces + 1;
                 }
+                spaces++;
+            }
+            if (afterLastBreak >= 0) {
+                pos = s.cut(afterLastBreak);
+            } else if (spaces > 1 && s.inside(pos + spaces)) {
+                pos = s.cut(pos + spaces - 1); // \s+(?!\S)
+            } else if (spaces > 0) {
+                pos = s.cut(pos + spaces); // \s+
+            } else {
+                pos = s.cut(pos + 1);
             }
         }
+    }
 
-        private static boolean isLineBreak(int cp) {
-            return cp == '\r' || cp == '\n';
-        }
+    private static boolean isLineBreak(int cp) {
+        return cp == '\r' || cp == '\n';
     }
 }

@@ -1,10 +1,10 @@
 package org.slmlab.tokenizer;
 
 /**
- * What the hand-written pre-tokenizer scanners share: reading code points and their categories inside one piece
- * (outside it there is nothing, so no pattern can look past the piece's border) and cutting the piece.
+ * One piece of text as the hand-written scanners see it: code points and their categories can be read inside the
+ * piece (outside it there is nothing, so no pattern can look past the piece's border), and the piece can be cut.
  */
-abstract class PieceScanner {
+final class Piece {
 
     /** Flags of a position outside the piece: no category at all. */
     static final int NOTHING = 0;
@@ -14,7 +14,7 @@ abstract class PieceScanner {
     final int end;
     private final Pieces out;
 
-    PieceScanner(int[] cps, int start, int end, Pieces out) {
+    Piece(int[] cps, int start, int end, Pieces out) {
         this.cps = cps;
         this.start = start;
         this.end = end;
