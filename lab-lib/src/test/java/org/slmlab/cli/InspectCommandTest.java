@@ -7,53 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.slmlab.testing.SharedReference;
-import picocli.CommandLine;
 
 /** {@code lab inspect}, in process and as a separate java process the way a user runs it. */
 class InspectCommandTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run inProcess(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Lab.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int status = cmd.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
-
-    /** {@code java org.slmlab.cli.Lab ARGS} in a new JVM, on this test's class path. */
-    private static Run asUser(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Lab.class.getName()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        p.getOutputStream().close();
-        // Small outputs: reading stdout fully before stderr cannot block on a full stderr pipe.
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Run(p.waitFor(), out, err);
-    }
-
     @Test
     void humanViewShowsWhatTheFileHolds() throws IOException {
         Path file = SharedReference.path("models/mini-llama-Q4_K_M.gguf");
         JsonNode expected = MAPPER.readTree(SharedReference.path("gguf/mini-llama-Q4_K_M.reader.json").toFile());
-        Run run = inProcess("inspect", file.toString());
+        LabRun run = LabRun.inProcess("inspect", file.toString());
         assertEquals(0, run.status(), run.err());
 
         long parameters = 0;
@@ -77,7 +46,7 @@ class InspectCommandTest {
 
     @Test
     void chatTemplateIsShown() throws IOException {
-        Run run = inProcess("inspect", SharedReference.path("vocab/ggml-vocab-phi-3.gguf").toString());
+        LabRun run = LabRun.inProcess("inspect", SharedReference.path("vocab/ggml-vocab-phi-3.gguf").toString());
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("chat template (Jinja):"), run.out());
         assertTrue(run.out().contains("<|assistant|>"), run.out());
@@ -88,7 +57,7 @@ class InspectCommandTest {
     void jsonEqualsGgufPysView() throws Exception {
         Path file = SharedReference.path("models/stories260K-Q8_0.gguf");
         JsonNode expected = MAPPER.readTree(SharedReference.path("gguf/stories260K-Q8_0.reader.json").toFile());
-        Run run = asUser("inspect", "--json", file.toString());
+        LabRun run = LabRun.asUser("inspect", "--json", file.toString());
         assertEquals(0, run.status(), run.err());
         assertEquals(expected, MAPPER.readTree(run.out()));
     }
@@ -96,7 +65,7 @@ class InspectCommandTest {
     @Test
     void aMalformedFileIsOneLineOnStderrAndStatus2() throws Exception {
         Path file = SharedReference.path("malformed/array_str_count_huge.gguf");
-        Run run = asUser("inspect", file.toString());
+        LabRun run = LabRun.asUser("inspect", file.toString());
         assertEquals(2, run.status());
         assertEquals("", run.out());
         List<String> lines = run.err().lines().filter(l -> !l.startsWith("WARNING: Using incubator")).toList();
@@ -106,7 +75,7 @@ class InspectCommandTest {
         assertTrue(line.contains("length of array 'golden.arr_str'"), line);
         assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), "no stack trace: " + run.err());
 
-        Run missing = inProcess("inspect", file.resolveSibling("no-such-file.gguf").toString());
+        LabRun missing = LabRun.inProcess("inspect", file.resolveSibling("no-such-file.gguf").toString());
         assertEquals(2, missing.status());
         assertEquals(1, missing.err().lines().count(), missing.err());
     }
