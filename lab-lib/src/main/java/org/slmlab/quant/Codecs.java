@@ -39,6 +39,9 @@ public final class Codecs {
         register(new Iq3XxsCodec());
         register(new Iq2SCodec());
         register(new Iq2XsCodec());
+        register(new Iq2XxsCodec());
+        register(new Iq1SCodec());
+        register(new Iq1MCodec());
     }
 
     private Codecs() {

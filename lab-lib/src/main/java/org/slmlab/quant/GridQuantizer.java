@@ -46,10 +46,12 @@ final class GridQuantizer {
     private final boolean evenSigns;
     /** A block whose largest magnitude is below this is stored as zeros. */
     private final float eps;
+    /** IQ2_XXS starts the search from {@code make_qp_quants}'s scale; the others from the largest magnitude. */
+    private final boolean startFromQp;
     private final Refine refine;
 
     GridQuantizer(LatticeCodebook book, int blockSize, int steps, float step, boolean evenSigns, float eps,
-            Refine refine) {
+            boolean startFromQp, Refine refine) {
         this.index = LatticeIndex.of(book);
         this.dim = book.dim;
         this.blockSize = blockSize;
@@ -58,6 +60,7 @@ final class GridQuantizer {
         this.step = step;
         this.evenSigns = evenSigns;
         this.eps = eps;
+        this.startFromQp = startFromQp;
         this.refine = refine;
     }
 
@@ -104,12 +107,22 @@ final class GridQuantizer {
         if (max < eps) {
             return -1;
         }
-        float scale = max / (2 * kMaxQ - 1);
-        float base = max;
+        float scale;
+        float base;
+        if (startFromQp) {
+            scale = KQuantSearch.makeQpQuants(blockSize, kMaxQ + 1, xval, 0, s.levels, 0, weight, 0);
+            base = scale * kMaxQ;
+            if (base <= 0) {
+                return -1;
+            }
+        } else {
+            scale = max / (2 * kMaxQ - 1);
+            base = max;
+            Arrays.fill(s.levels, (byte) 0);
+        }
         int groups = blockSize / dim;
         boolean initiallyOnGrid = refine != Refine.ALL_GROUPS_IF_ANY_OFF_GRID;
         Arrays.fill(s.onGrid, initiallyOnGrid);
-        Arrays.fill(s.levels, (byte) 0);
         float best = 0;
         for (int is = -steps; is <= steps; is++) {
             float id = (2 * kMaxQ - 1 + is * step) / base;

@@ -29,7 +29,7 @@ public final class Iq2SCodec extends SignedLatticeCodec {
 
     private static final class Quantizer {
         static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ2_S, 16, 9, 0.1f, false, 1e-8f,
-                GridQuantizer.Refine.OFF_GRID_GROUPS);
+                false, GridQuantizer.Refine.OFF_GRID_GROUPS);
     }
 
     public Iq2SCodec() {

@@ -27,7 +27,7 @@ public final class Iq2XsCodec extends SignedLatticeCodec {
 
     private static final class Quantizer {
         static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ2_XS, 16, 9, 0.1f, true, 1e-15f,
-                GridQuantizer.Refine.OFF_GRID_GROUPS);
+                false, GridQuantizer.Refine.OFF_GRID_GROUPS);
     }
 
     public Iq2XsCodec() {

@@ -35,7 +35,7 @@ public final class Iq3SCodec extends SignedLatticeCodec {
     private static final class Quantizer {
         // ggml skips a block only when its largest magnitude is exactly 0: every positive float passes
         static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ3_S, 32, 9, 0.2f, false,
-                Float.MIN_VALUE, GridQuantizer.Refine.ALL_GROUPS_IF_ANY_OFF_GRID);
+                Float.MIN_VALUE, false, GridQuantizer.Refine.ALL_GROUPS_IF_ANY_OFF_GRID);
     }
 
     public Iq3SCodec() {

@@ -28,7 +28,7 @@ public final class Iq3XxsCodec extends SignedLatticeCodec {
 
     private static final class Quantizer {
         static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ3_XXS, 32, 15, 0.2f, true, 1e-8f,
-                GridQuantizer.Refine.OFF_GRID_GROUPS);
+                false, GridQuantizer.Refine.OFF_GRID_GROUPS);
     }
 
     public Iq3XxsCodec() {

@@ -77,6 +77,12 @@ final class LatticeVectors {
         return low.add(high).reduceLanes(VectorOperators.ADD);
     }
 
+    /** Σ_j q8[j] over the 8 int8 activations at {@code q8}. */
+    static int sum8(MemorySegment act, long q8) {
+        return ((IntVector) ByteVector.fromMemorySegment(B64, act, q8, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2I, I256, 0)).reduceLanes(VectorOperators.ADD);
+    }
+
     /** Σ_j point[j] · q8[j] over the 8 int8 activations at {@code q8}, no signs (IQ1_S, IQ1_M). */
     static int dotUnsigned8(LatticeCodebook book, int point, MemorySegment act, long q8) {
         IntVector a = (IntVector) ByteVector.fromMemorySegment(B64, act, q8, ByteOrder.LITTLE_ENDIAN)

@@ -62,7 +62,10 @@ class QuantGoldenTest {
                 GgmlType.IQ3_S,
                 GgmlType.IQ3_XXS,
                 GgmlType.IQ2_S,
-                GgmlType.IQ2_XS);
+                GgmlType.IQ2_XS,
+                GgmlType.IQ2_XXS,
+                GgmlType.IQ1_S,
+                GgmlType.IQ1_M);
     }
 
     /**

@@ -1,0 +1,191 @@
+package org.slmlab.quant;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * IQ1_S: 1.5625 bits a weight. Each group of 8 weights is one of the 2048 ternary points of
+ * {@link LatticeCodebook#IQ1_S} (11 bits), shifted by ±1/8; each block of 32 has a 3-bit scale and the shift's
+ * sign. Its quantizer needs an importance matrix.
+ *
+ * <pre>
+ * block_iq1_s (50 bytes):  d: fp16 | qs: uint8[32] | qh: uint16[8]
+ * block b (0..7, weights 32b ..):  h = qh[b]
+ *   group 4b + l (l = 0..3): point = qs[4b + l] | ((h &gt;&gt; 3l) &amp; 7) &lt;&lt; 8
+ *   scale = d · (2·((h &gt;&gt; 12) &amp; 7) + 1),  shift = (h &amp; 0x8000) ? −0.125 : +0.125
+ * weight = scale · (iq1s_grid[point][j] + shift)
+ * </pre>
+ */
+public final class Iq1SCodec extends TernaryLatticeCodec {
+
+    private static final int QK = GgmlType.IQ1_S.blockSize();
+    private static final int BLOCK_BYTES = GgmlType.IQ1_S.typeSize();
+    private static final int QS = 2;
+    private static final int QH = QS + QK / 8;
+    /** ggml's {@code GROUP_MAX_EPS_IQ1_S}: a block whose largest |x| is below this is stored as zeros. */
+    private static final float GROUP_MAX_EPS = 1e-12f;
+
+    public Iq1SCodec() {
+        super(GgmlType.IQ1_S);
+    }
+
+    private static int high(MemorySegment src, long block, int g) {
+        return src.get(LittleEndian.SHORT, block + QH + 2L * (g / 4)) & 0xFFFF;
+    }
+
+    @Override
+    float superScale(MemorySegment src, long block) {
+        return LittleEndian.fp16(src, block);
+    }
+
+    @Override
+    int point(MemorySegment src, long block, int g) {
+        return (src.get(JAVA_BYTE, block + QS + g) & 0xFF) | (high(src, block, g) >> 3 * (g % 4) & 7) << 8;
+    }
+
+    @Override
+    int multiplier(MemorySegment src, long block, int g) {
+        return 2 * (high(src, block, g) >> 12 & 7) + 1;
+    }
+
+    @Override
+    boolean shiftedDown(MemorySegment src, long block, int g) {
+        return (high(src, block, g) & 0x8000) != 0;
+    }
+
+    @Override
+    public boolean requiresImportance() {
+        return true;
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        Importance.require(type(), importance, n);
+        TernarySearch search = TernarySearch.get();
+        float[] weight = new float[32];
+        float[] scales = new float[QK / 32];
+        int[] shifts = new int[QK / 32];
+        int[] order = new int[32];
+        float[] sumx = new float[33];
+        float[] sumw = new float[33];
+        byte[] levels = new byte[32];
+        int[] points = new int[4];
+        for (int i = 0; i < n / QK; i++) {
+            long block = dstOffset + (long) i * BLOCK_BYTES;
+            dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
+            int x = srcOffset + i * QK;
+            float sigma2 = 2 * SignedLatticeCodec.sumOfSquares(src, x) / QK;
+            float maxScale = 0;
+            for (int b = 0; b < QK / 32; b++) {
+                int xb = x + 32 * b;
+                SignedLatticeCodec.weights(src, xb, importance, i * QK + 32 * b, sigma2, 0, weight, 32);
+                float max = Math.abs(src[xb]);
+                for (int j = 1; j < 32; j++) {
+                    max = max > Math.abs(src[xb + j]) ? max : Math.abs(src[xb + j]);
+                }
+                if (max < GROUP_MAX_EPS) {
+                    scales[b] = 0;
+                    shifts[b] = 1;
+                    continue;
+                }
+                // Exhaustive search of the split into −1 | 0 | +1 over the sorted weights, with prefix sums of
+                // w·x and w so each split's least-squares fit costs O(1), for both shift signs.
+                TernarySearch.sortedOrder(src, xb, 32, order);
+                sumx[0] = 0;
+                sumw[0] = 0;
+                for (int j = 0; j < 32; j++) {
+                    int k = order[j];
+                    sumx[j + 1] = sumx[j] + weight[k] * src[xb + k];
+                    sumw[j + 1] = sumw[j] + weight[k];
+                }
+                float bestScore = -Float.MAX_VALUE;
+                float scale = max;
+                int best1 = -1;
+                int best2 = -1;
+                int bestShift = 0;
+                for (int i1 = 0; i1 <= 32; i1++) {
+                    for (int i2 = i1; i2 <= 32; i2++) {
+                        for (int shift = 1; shift >= -1; shift -= 2) {
+                            float[] xx = shift == 1 ? TernarySearch.SHIFT_UP : TernarySearch.SHIFT_DOWN;
+                            float sumqx = (sumx[i1] - sumx[0]) * xx[0] + (sumx[i2] - sumx[i1]) * xx[1]
+                                    + (sumx[32] - sumx[i2]) * xx[2];
+                            float sumq2 = (sumw[i1] - sumw[0]) * xx[0] * xx[0] + (sumw[i2] - sumw[i1]) * xx[1] * xx[1]
+                                    + (sumw[32] - sumw[i2]) * xx[2] * xx[2];
+                            if (sumq2 > 0 && sumqx * sumqx > bestScore * sumq2) {
+                                scale = sumqx / sumq2;
+                                bestScore = scale * sumqx;
+                                best1 = i1;
+                                best2 = i2;
+                                bestShift = shift;
+                            }
+                        }
+                    }
+                }
+                if (best1 < 0 || best2 < 0 || bestShift == 0) {
+                    scales[b] = 0;
+                    shifts[b] = 1;
+                    continue;
+                }
+                for (int j = 0; j < 32; j++) {
+                    levels[order[j]] = (byte) (j < best1 ? 0 : j < best2 ? 1 : 2);
+                }
+                if (scale < 0) {
+                    for (int j = 0; j < 32; j++) {
+                        levels[j] = (byte) (2 - levels[j]);
+                    }
+                    scale = -scale;
+                    bestShift = -bestShift;
+                }
+                float[] xx = bestShift == 1 ? TernarySearch.SHIFT_UP : TernarySearch.SHIFT_DOWN;
+                boolean allOnGrid = true;
+                for (int k = 0; k < 4; k++) {
+                    points[k] = search.pointAt(levels, 8 * k);
+                    if (points[k] < 0) {
+                        allOnGrid = false;
+                        points[k] = search.bestNeighbour(levels, 8 * k, src, xb + 8 * k, weight, 8 * k, scale, xx);
+                    }
+                }
+                if (!allOnGrid) {
+                    float sumqx = 0;
+                    float sumq2 = 0;
+                    for (int k = 0; k < 4; k++) {
+                        for (int j = 0; j < 8; j++) {
+                            float w = weight[8 * k + j];
+                            float q = xx[search.level(points[k], j)];
+                            sumqx += w * q * src[xb + 8 * k + j];
+                            sumq2 += w * q * q;
+                        }
+                    }
+                    if (sumqx > 0 && sumq2 > 0) {
+                        scale = sumqx / sumq2;
+                    }
+                }
+                int h = 0;
+                for (int k = 0; k < 4; k++) {
+                    dst.set(JAVA_BYTE, block + QS + 4 * b + k, (byte) points[k]);
+                    h |= (points[k] >> 8) << 3 * k;
+                }
+                dst.set(LittleEndian.SHORT, block + QH + 2L * b, (short) h);
+                scales[b] = scale;
+                shifts[b] = bestShift;
+                maxScale = maxScale > scale ? maxScale : scale;
+            }
+            if (maxScale == 0) {
+                continue;
+            }
+            float d = maxScale / 15;
+            LittleEndian.putFp16(dst, block, d * 1.125f); // ggml's empirical fudge factor
+            float id = 1 / d;
+            for (int b = 0; b < QK / 32; b++) {
+                int l = Math.clamp(Rounding.nearestInt(0.5f * (id * scales[b] - 1)), 0, 7);
+                if (shifts[b] == -1) {
+                    l |= 8;
+                }
+                long qh = block + QH + 2L * b;
+                dst.set(LittleEndian.SHORT, qh, (short) (dst.get(LittleEndian.SHORT, qh) | l << 12));
+            }
+        }
+    }
+}

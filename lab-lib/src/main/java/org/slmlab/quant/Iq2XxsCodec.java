@@ -1,0 +1,110 @@
+package org.slmlab.quant;
+
+import java.lang.foreign.MemorySegment;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * IQ2_XXS: 2.0625 bits a weight. Groups of 8 magnitudes are points of the 256-point
+ * {@link LatticeCodebook#IQ2_XXS} codebook (one byte each); signs are stored 7 per 8 weights (the 8th makes the
+ * count of negatives even, see {@link IqSigns}); each block of 32 weights has a 4-bit scale. Its quantizer
+ * needs an importance matrix.
+ *
+ * <pre>
+ * block_iq2_xxs (66 bytes):  d: fp16 | 8 × { points: uint8[4] | a: uint32 }     one pair per block of 32
+ * block b (0..7, weights 32b ..), group 4b + l (l = 0..3):
+ *   point = points[l],  sign bits ksigns[(a &gt;&gt; 7l) &amp; 127]
+ *   scale = d · (0.5 + (a &gt;&gt; 28)) · 0.25
+ * weight = scale · iq2xxs_grid[point][j] · (sign bit ? −1 : +1)
+ * </pre>
+ */
+public final class Iq2XxsCodec extends SignedLatticeCodec {
+
+    private static final int QK = GgmlType.IQ2_XXS.blockSize();
+    private static final int BLOCK_BYTES = GgmlType.IQ2_XXS.typeSize();
+    private static final int QS = 2;
+    /** Bytes per block of 32: 4 point bytes, then the uint32 of signs and scale. */
+    private static final int PAIR = 8;
+
+    private static final class Quantizer {
+        static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ2_XXS, 32, 6, 0.1f, true, 1e-15f,
+                true, GridQuantizer.Refine.ALL_GROUPS);
+    }
+
+    public Iq2XxsCodec() {
+        super(GgmlType.IQ2_XXS, LatticeCodebook.IQ2_XXS, 0.125f);
+    }
+
+    private static int signsAndScale(MemorySegment src, long block, int g) {
+        return src.get(LittleEndian.INT, block + QS + PAIR * (g / 4) + 4);
+    }
+
+    @Override
+    int point(MemorySegment src, long block, int g) {
+        return u8(src, block, QS + PAIR * (g / 4) + g % 4);
+    }
+
+    @Override
+    int signs(MemorySegment src, long block, int g) {
+        return IqSigns.fromSevenBits(signsAndScale(src, block, g) >>> 7 * (g % 4) & 127);
+    }
+
+    @Override
+    float groupScale(MemorySegment src, long block, float d, int g) {
+        return d * (0.5f + (signsAndScale(src, block, g) >>> 28)) * 0.25f;
+    }
+
+    @Override
+    int groupMultiplier(MemorySegment src, long block, int g) {
+        return 2 * (signsAndScale(src, block, g) >>> 28) + 1;
+    }
+
+    @Override
+    public boolean requiresImportance() {
+        return true;
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        Importance.require(type(), importance, n);
+        GridQuantizer quantizer = Quantizer.INSTANCE;
+        GridQuantizer.Scratch s = quantizer.scratch();
+        float[] weight = new float[32];
+        float[] scales = new float[QK / 32];
+        int[] signsAndScales = new int[QK / 32];
+        for (int i = 0; i < n / QK; i++) {
+            long block = dstOffset + (long) i * BLOCK_BYTES;
+            dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
+            int x = srcOffset + i * QK;
+            float sigma2 = sumOfSquares(src, x) / QK;
+            float maxScale = 0;
+            for (int b = 0; b < QK / 32; b++) {
+                weights(src, x + 32 * b, importance, i * QK + 32 * b, sigma2, 0, weight, 32);
+                float scale = quantizer.quantizeBlock(src, x + 32 * b, weight, s);
+                signsAndScales[b] = 0;
+                if (scale < 0) {
+                    scales[b] = 0;
+                    continue;
+                }
+                int points = 0;
+                for (int k = 0; k < 4; k++) {
+                    points |= s.points[k] << 8 * k;
+                    signsAndScales[b] |= s.signs[k] << 7 * k;
+                }
+                dst.set(LittleEndian.INT, block + QS + PAIR * b, points);
+                scales[b] = scale;
+                maxScale = maxScale > scale ? maxScale : scale;
+            }
+            if (maxScale == 0) {
+                dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
+                continue;
+            }
+            float d = maxScale / 31;
+            LittleEndian.putFp16(dst, block, d);
+            float id = 1 / d;
+            for (int b = 0; b < QK / 32; b++) {
+                int word = signsAndScales[b] | oddScaleCode(id, scales[b]) << 28;
+                dst.set(LittleEndian.INT, block + QS + PAIR * b + 4, word);
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.slmlab.quant;
+
+/**
+ * The parts of ggml's IQ1_S and IQ1_M quantizers ({@code quantize_row_iq1_s_impl}, {@code quantize_row_iq1_m_impl})
+ * that both use.
+ *
+ * <p>With only three levels per weight (−1, 0, +1, shifted by ±1/8), the best split of a block into the three
+ * levels can be found exhaustively: sort the weights, and every split is two cut points {@code i1 ≤ i2} in the
+ * sorted order (below i1 → −1, between → 0, above i2 → +1). The splits' groups of 8 are then moved to the nearest
+ * codebook point where they are not one.
+ */
+final class TernarySearch {
+
+    private final LatticeIndex index = LatticeIndex.of(LatticeCodebook.IQ1_S);
+
+    /** The three shifted levels with a +1/8 shift, and with a −1/8 shift. */
+    static final float[] SHIFT_UP = {-1 + TernaryLatticeCodec.DELTA, TernaryLatticeCodec.DELTA,
+        1 + TernaryLatticeCodec.DELTA};
+    static final float[] SHIFT_DOWN = {-1 - TernaryLatticeCodec.DELTA, -TernaryLatticeCodec.DELTA,
+        1 - TernaryLatticeCodec.DELTA};
+
+    private static final TernarySearch INSTANCE = new TernarySearch();
+
+    /** Built on first use (the neighbour tables of the 2048-point codebook). */
+    static TernarySearch get() {
+        return INSTANCE;
+    }
+
+    private TernarySearch() {
+    }
+
+    /**
+     * The positions {@code 0 .. count-1} ordered by {@code x[xOff + position]} ascending, equal values keeping
+     * their order — what glibc's {@code qsort} (a merge sort) gives ggml for the (value, index) pairs it sorts.
+     */
+    static void sortedOrder(float[] x, int xOff, int count, int[] order) {
+        for (int j = 0; j < count; j++) {
+            int i = j;
+            while (i > 0 && x[xOff + order[i - 1]] > x[xOff + j]) {
+                order[i] = order[i - 1];
+                i--;
+            }
+            order[i] = j;
+        }
+    }
+
+    /** The codebook point of the levels {@code levels[off .. off+7]} (0, 1, 2 for −1, 0, +1), or −1. */
+    int pointAt(byte[] levels, int off) {
+        return index.pointAt(index.pack(levels, off));
+    }
+
+    /**
+     * ggml's {@code iq1_find_best_neighbour2}: of the codebook points near the (off-grid) levels at
+     * {@code levels[off]}, the one whose shifted levels {@code shifted}, times {@code scale}, are closest to
+     * {@code x[xOff ..]} in weighted squared error. Its levels replace {@code levels[off ..]}.
+     */
+    int bestNeighbour(byte[] levels, int off, float[] x, int xOff, float[] weight, int wOff, float scale,
+            float[] shifted) {
+        int list = index.neighbourList(index.pack(levels, off));
+        float bestD2 = Float.MAX_VALUE;
+        int best = -1;
+        for (int j = 1; j <= index.neighbourCount(list); j++) {
+            int point = index.neighbour(list, j);
+            float d2 = 0;
+            for (int i = 0; i < 8; i++) {
+                float q = shifted[index.level(point, i)];
+                float w = weight[wOff + i];
+                float diff = scale * q - x[xOff + i];
+                d2 += w * diff * diff;
+            }
+            if (d2 < bestD2) {
+                bestD2 = d2;
+                best = point;
+            }
+        }
+        if (best < 0) {
+            throw new IllegalArgumentException("cannot quantize non-finite weights to IQ1_S/IQ1_M");
+        }
+        index.copyLevels(best, levels, off);
+        return best;
+    }
+
+    /** The level (0, 1, 2) of coordinate {@code i} of point {@code k}. */
+    int level(int k, int i) {
+        return index.level(k, i);
+    }
+}
