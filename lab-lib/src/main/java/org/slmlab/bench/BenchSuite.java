@@ -68,7 +68,7 @@ public final class BenchSuite {
         return rows;
     }
 
-    static String markdown(ModelSpec m, LlamaBench.Options o, List<Row> rows) {
+    public static String markdown(ModelSpec m, LlamaBench.Options o, List<Row> rows) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
                 "# %s shape twin, %d threads (SLM Lab pp%d / tg%d; llama.cpp pp64 / tg32 on the reference machine)%n%n",
                 m.name(), o.threads(), o.nPrompt(), o.nGen()));
