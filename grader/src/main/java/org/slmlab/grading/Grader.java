@@ -70,17 +70,21 @@ public final class Grader implements AutoCloseable {
             String classpath = System.getProperty("java.class.path");
             SourceCompiler.compile(SourceCompiler.javaFiles(List.of(sources)), classpath, mainOut,
                     "the exercises in " + sources);
-            Path testOut = compiledTests.get(testDirs);
-            if (testOut == null) {
-                testOut = Files.createTempDirectory(work, "tests");
-                SourceCompiler.compile(SourceCompiler.javaFiles(testDirs), classpath + File.pathSeparator + mainOut,
-                        testOut, "the graded tests in " + testDirs);
-                compiledTests.put(List.copyOf(testDirs), testOut);
-            }
-            return run(mainOut, testOut);
+            return run(mainOut, compiledTests(testDirs, classpath + File.pathSeparator + mainOut));
         } finally {
             deleteRecursively(mainOut);
         }
+    }
+
+    /** The test classes of {@code testDirs}, compiled on first use. */
+    private synchronized Path compiledTests(List<Path> testDirs, String classpath) throws IOException, GradingException {
+        Path testOut = compiledTests.get(testDirs);
+        if (testOut == null) {
+            testOut = Files.createTempDirectory(work, "tests");
+            SourceCompiler.compile(SourceCompiler.javaFiles(testDirs), classpath, testOut, "the graded tests in " + testDirs);
+            compiledTests.put(List.copyOf(testDirs), testOut);
+        }
+        return testOut;
     }
 
     @Override
@@ -106,6 +110,8 @@ public final class Grader implements AutoCloseable {
                     .selectors(testClasses.stream().map(c -> selectClass(c)).toList())
                     .configurationParameter("junit.jupiter.execution.timeout.default", timeout.toMillis() + " ms")
                     .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
+                    // One student's tests run one after the other (a grader may itself run in parallel).
+                    .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
                     .build();
             LauncherFactory.create().execute(request, new TestExecutionListener() {
                 @Override

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -92,6 +94,7 @@ class GraderTest {
     }
 
     @Test
+    @ResourceLock(Resources.SYSTEM_OUT)
     void commandLinePrintsJsonAndWritesTheReport(@TempDir Path report) throws Exception {
         var out = new java.io.ByteArrayOutputStream();
         var previous = System.out;

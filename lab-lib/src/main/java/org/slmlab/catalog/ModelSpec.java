@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.slmlab.catalog.TensorSpec.Role;
+import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.TensorInfo;
+import org.slmlab.quant.LlamaFileType;
+import org.slmlab.quant.QuantRecipe;
 
 /**
  * A model of the catalog ({@code datasets/models.json}): the hyperparameters of its config, from which the lab
@@ -82,9 +86,28 @@ public record ModelSpec(
         return ropeDim != null ? ropeDim : headDim;
     }
 
+    /**
+     * The tensors of this model in llama.cpp's load order, each with the type {@code llama-quantize} gives it for
+     * {@code fileType} ({@code pure}: one type for every quantizable matrix).
+     */
+    public List<QuantRecipe.Choice> tensorTypes(LlamaFileType fileType, boolean pure) {
+        List<TensorInfo> master = new ArrayList<>();
+        for (TensorSpec t : tensors()) {
+            master.add(new TensorInfo(t.name(), GgmlType.F32, t.shape(), 0, GgmlType.F32.bytesFor(t.elementCount())));
+        }
+        return new QuantRecipe(fileType, pure, false, new QuantRecipe.Model(architecture, layers, heads, kvHeads, 0))
+                .plan(master);
+    }
+
+    /** What the KV cache of this model holds per token and layer. */
+    public KvLayout kvLayout() {
+        return new KvLayout(layers, kvHeads, headDim, headDim, slidingWindow,
+                globalLayerEvery != null ? globalLayerEvery : KvLayout.GEMMA3_PATTERN);
+    }
+
     /** Layer {@code i} attends to the whole context (false: only the last {@link #slidingWindow} tokens). */
     public boolean isGlobalLayer(int i) {
-        return slidingWindow == null || globalLayerEvery == null || (i + 1) % globalLayerEvery == 0;
+        return kvLayout().isGlobalLayer(i);
     }
 
     /**
@@ -92,13 +115,7 @@ public record ModelSpec(
      * for F32). A sliding-window layer never holds more than its window.
      */
     public long kvCacheBytes(long ctx, int bytesPerElement) {
-        long perTokenPerLayer = 2L * kvHeads * headDim * bytesPerElement;
-        long total = 0;
-        for (int i = 0; i < layers; i++) {
-            long tokens = isGlobalLayer(i) ? ctx : Math.min(ctx, slidingWindow);
-            total += perTokenPerLayer * tokens;
-        }
-        return total;
+        return kvLayout().bytes(ctx, bytesPerElement);
     }
 
     /**

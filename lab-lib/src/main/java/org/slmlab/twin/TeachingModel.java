@@ -1,0 +1,46 @@
+package org.slmlab.twin;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slmlab.catalog.Catalog;
+import org.slmlab.quant.LlamaFileType;
+
+/**
+ * The small model the notebooks walk through, found the same way everywhere: a real model the student points at
+ * with {@code SLMLAB_MODEL}; else Karpathy's stories260K from the lab's reference data ({@code shared/} beside the
+ * project), a real trained model; else a SmolLM2-135M shape twin written to the temporary folder — same mechanics,
+ * random weights, so its text is noise. Nothing requires the reference data.
+ */
+public final class TeachingModel {
+
+    private TeachingModel() {
+    }
+
+    /** Where the teaching model is; writes the twin on first use. */
+    public static Path path() throws IOException {
+        String env = System.getenv("SLMLAB_MODEL");
+        if (env != null && Files.isRegularFile(Path.of(env))) {
+            return Path.of(env);
+        }
+        Path home = Path.of(System.getProperty("slmlab.home", System.getProperty("user.dir"))).toAbsolutePath();
+        for (Path dir = home; dir != null; dir = dir.getParent()) {
+            Path stories = dir.resolveSibling("shared").resolve("reference/models/stories260K-F32.gguf");
+            if (Files.isRegularFile(stories)) {
+                return stories;
+            }
+        }
+        Path twin = Path.of(System.getProperty("java.io.tmpdir"), "slmlab-twins", "smollm2-135m-F16.gguf");
+        if (!Files.exists(twin)) {
+            Files.createDirectories(twin.getParent());
+            ShapeTwin.write(new ShapeTwin.Options(Catalog.get("smollm2-135m"), LlamaFileType.F16, false, 42, null), twin,
+                    (i, n, name, t, d, total) -> { });
+        }
+        return twin;
+    }
+
+    /** True when {@link #path()} is a trained model rather than a shape twin. */
+    public static boolean isTrained(Path path) {
+        return !path.getFileName().toString().startsWith("smollm2-135m-F16");
+    }
+}
