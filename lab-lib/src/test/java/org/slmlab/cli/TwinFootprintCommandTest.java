@@ -5,45 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slmlab.catalog.Catalog;
 import org.slmlab.gguf.GGUFFile;
 import org.slmlab.gguf.TensorInfo;
-import picocli.CommandLine;
 
 /** {@code ./lab twin}, {@code ./lab inspect} and {@code ./lab footprint} as a user runs them, one after the other. */
 class TwinFootprintCommandTest {
 
-    record Run(int status, String out, String err) {
-    }
-
-    static Run lab(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Lab.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int status = cmd.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
-
     @Test
     void twinThenInspectThenFootprintOfTheFile(@TempDir Path dir) throws Exception {
         Path twin = dir.resolve("smol.gguf");
-        Run made = lab("twin", "SmolLM2-135M", "--type", "Q4_0", "-o", twin.toString(), "--seed", "7");
+        LabRun made = LabRun.inProcess("twin", "SmolLM2-135M", "--type", "Q4_0", "-o", twin.toString(), "--seed", "7");
         assertEquals(0, made.status(), made.err());
         assertTrue(made.out().contains("Q4_0 twin of SmolLM2-135M"), made.out());
 
-        Run inspected = lab("inspect", twin.toString(), "--json");
+        LabRun inspected = LabRun.inProcess("inspect", twin.toString(), "--json");
         assertEquals(0, inspected.status(), inspected.err());
         JsonNode info = new ObjectMapper().readTree(inspected.out());
         assertEquals(Catalog.get("smollm2-135m").ggufTensorCount().intValue(), info.get("tensor_count").asInt());
 
-        Run footprint = lab("footprint", twin.toString(), "--ctx", "1024", "--json");
+        LabRun footprint = LabRun.inProcess("footprint", twin.toString(), "--ctx", "1024", "--json");
         assertEquals(0, footprint.status(), footprint.err());
         long weights = new ObjectMapper().readTree(footprint.out()).get("weight_bytes").asLong();
         try (GGUFFile f = GGUFFile.open(twin)) {
@@ -54,7 +38,7 @@ class TwinFootprintCommandTest {
 
     @Test
     void footprintOfACatalogModelNamesTheParts() {
-        Run r = lab("footprint", "gemma-3-1b", "--type", "Q4_K_M", "--ctx", "32768");
+        LabRun r = LabRun.inProcess("footprint", "gemma-3-1b", "--type", "Q4_K_M", "--ctx", "32768");
         assertEquals(0, r.status(), r.err());
         for (String part : new String[] {"weights", "KV cache", "working buffers", "Q4_K", "Q6_K"}) {
             assertTrue(r.out().contains(part), part + " missing from:\n" + r.out());
@@ -63,7 +47,7 @@ class TwinFootprintCommandTest {
 
     @Test
     void anUnknownModelIsAOneLineError() {
-        Run r = lab("twin", "gpt-5", "--type", "Q4_0", "-o", "x.gguf");
+        LabRun r = LabRun.inProcess("twin", "gpt-5", "--type", "Q4_0", "-o", "x.gguf");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("unknown model 'gpt-5'") && r.err().contains("qwen3-0.6b"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
