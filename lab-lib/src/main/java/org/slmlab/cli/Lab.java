@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         version = "SLM Lab 0.1.0",
         description = "SLM Lab: small language models in Java — GGUF, quantization, inference, benchmarks.",
         subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, TokenizeCommand.class,
-                FootprintCommand.class, TwinCommand.class},
+                QuantizeCommand.class, FootprintCommand.class, TwinCommand.class},
         footer = {"",
                 "Commands run by the ./lab script (not by this jar):",
                 "  test       build everything and run every test",

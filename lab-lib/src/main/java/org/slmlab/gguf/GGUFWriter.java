@@ -193,7 +193,8 @@ public final class GGUFWriter {
         }
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
-            try (Arena arena = Arena.ofConfined();
+            // Shared, so that a TensorSource may fill its slice from several threads (the quantizer does).
+            try (Arena arena = Arena.ofShared();
                  FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE,
                          StandardOpenOption.TRUNCATE_EXISTING)) {
                 // A fresh file reads as zeros, so the padding needs no writing.

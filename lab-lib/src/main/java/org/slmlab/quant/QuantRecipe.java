@@ -166,7 +166,7 @@ public final class QuantRecipe {
             fallback = fitting != type;
             type = fitting;
         }
-        if (requiresImatrix(t.name(), type) && !hasImatrix) {
+        if (requiresImatrix(t.name(), type, fileType) && !hasImatrix) {
             throw new IllegalArgumentException("quantizing " + t.name() + " to " + type + " requires an importance "
                     + "matrix (--imatrix): without one the result is garbage, so llama.cpp refuses too");
         }
@@ -451,8 +451,11 @@ public final class QuantRecipe {
         return cols % fallback.blockSize() == 0 ? fallback : F16;
     }
 
-    /** The very-low-bit types that are garbage without an importance matrix (never for the embeddings/output). */
-    private boolean requiresImatrix(String name, GgmlType type) {
+    /**
+     * The very-low-bit types that are garbage without an importance matrix (never for the embeddings/output);
+     * Q2_K only in a Q2_K_S file.
+     */
+    static boolean requiresImatrix(String name, GgmlType type, LlamaFileType fileType) {
         if (name.equals("token_embd.weight") || name.equals("per_layer_token_embd.weight")
                 || name.equals("output.weight")) {
             return false;
