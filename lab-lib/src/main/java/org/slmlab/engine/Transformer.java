@@ -11,7 +11,6 @@ import org.slmlab.tensor.MatMul;
 import org.slmlab.tensor.QuantizedActivations;
 import org.slmlab.tensor.RmsNorm;
 import org.slmlab.tensor.Rope;
-import org.slmlab.tensor.Softmax;
 import org.slmlab.tensor.WorkerPool;
 
 /**
