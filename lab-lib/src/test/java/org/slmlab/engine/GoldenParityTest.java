@@ -140,6 +140,10 @@ class GoldenParityTest {
             }
 
             // Greedy continuation, one token at a time (llama.cpp: lowest id on ties, no stop at EOS).
+            // Our error during generation is unknown (no reference logits there): for float weights take the
+            // prompt's; for quantized weights a rounding flip may happen at any step and moves logits by up to
+            // 0.1 (the largest flip seen on prompt positions, mini-qwen3-Q4_0: 0.09).
+            double errorScale = floatWeightsOnly(model) ? maxDiff : Math.max(maxDiff, 0.1);
             float[] last = java.util.Arrays.copyOfRange(logits, logits.length - vocab, logits.length);
             for (int step = 0; step < greedy.length; step++) {
                 int next = argmax(last);
@@ -147,7 +151,7 @@ class GoldenParityTest {
                     // Only acceptable where our top two are closer than both engines' error bound: a near-tie
                     // either engine may break either way. Compare up to there and say so.
                     double margin = last[next] - last[greedy[step]];
-                    assertTrue(margin <= 2 * maxDiff, stem + ": greedy token " + step + " is " + next
+                    assertTrue(margin <= 2 * errorScale, stem + ": greedy token " + step + " is " + next
                             + ", llama.cpp chose " + greedy[step] + " (our margin " + margin + ")");
                     System.out.printf("PARITY %-24s greedy matches up to step %d, a near-tie (margin %.3g)%n",
                             stem, step, margin);
