@@ -1,0 +1,24 @@
+package org.slmlab.cli;
+
+import java.nio.file.Path;
+import org.slmlab.engine.Session;
+import picocli.CommandLine.Option;
+
+/** The options every command that runs a model shares. */
+final class ModelOptions {
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "the GGUF model file")
+    Path model;
+
+    @Option(names = "--threads", paramLabel = "N", description = "compute threads (default: one per core)")
+    Integer threads;
+
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", defaultValue = "4096",
+            description = "context size in tokens, capped at the model's own (default: ${DEFAULT-VALUE})")
+    int contextSize;
+
+    Session.Options sessionOptions() {
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        return new Session.Options(contextSize, n);
+    }
+}

@@ -1,0 +1,54 @@
+package org.slmlab.tensor;
+
+/** The FFN gate non-linearities, computed as ggml's CPU backend computes them. */
+public final class Activations {
+
+    private Activations() {
+    }
+
+    /** {@code silu(x) = x · sigmoid(x)}. */
+    public static float silu(float x) {
+        return (float) (x / (1.0 + Math.exp(-x)));
+    }
+
+    /**
+     * GELU, tanh approximation: {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}.
+     *
+     * <p>ggml's CPU backend does not evaluate this per element: it rounds x to F16 and reads a 65,536-entry table
+     * of F16 results (built once from the float formula), and passes |x| ≥ 10 through as x or 0. We do the same,
+     * because the F16 rounding of the result (about 3 decimal digits) is visible in Gemma's logits.
+     */
+    public static float geluTanh(float x) {
+        if (x <= -10f) {
+            return 0f;
+        }
+        if (x >= 10f) {
+            return x;
+        }
+        return GeluTable.TABLE[Float.floatToFloat16(x) & 0xFFFF];
+    }
+
+    /** The float formula the table is built from. */
+    static float geluTanhFormula(float x) {
+        final float sqrt2OverPi = 0.79788456080286535587989211986876f;
+        final float coefA = 0.044715f;
+        return 0.5f * x * (1.0f + (float) Math.tanh(sqrt2OverPi * x * (1.0f + coefA * x * x)));
+    }
+
+    /** {@code relu(x)²}, BitNet b1.58's gate. */
+    public static float reluSquared(float x) {
+        float r = Math.max(x, 0f);
+        return r * r;
+    }
+
+    private static final class GeluTable {
+        static final float[] TABLE = new float[1 << 16];
+
+        static {
+            for (int i = 0; i < TABLE.length; i++) {
+                float x = Float.float16ToFloat((short) i);
+                TABLE[i] = Float.float16ToFloat(Float.floatToFloat16(geluTanhFormula(x)));
+            }
+        }
+    }
+}
