@@ -94,8 +94,10 @@ final class GGUFReader {
         List<TensorInfo> tensors = new ArrayList<>();
         Map<String, Long> indexByName = new HashMap<>();
         long expectedOffset = 0;
+        // type ids are read in the file's dialect: bitnet.cpp files give 36-39 meanings of their own
+        String architecture = metadata.get("general.architecture") instanceof GGUFValue.StringValue a ? a.value() : null;
         for (long i = 0; i < tensorCount; i++) {
-            TensorInfo t = readTensorInfo(i, expectedOffset);
+            TensorInfo t = readTensorInfo(i, expectedOffset, architecture);
             Long previous = indexByName.putIfAbsent(t.name(), i);
             if (previous != null) {
                 throw fail(pos, "tensor " + i + " name", "'" + t.name() + "' is also the name of tensor " + previous);
@@ -215,7 +217,8 @@ final class GGUFReader {
         return new GGUFArray(elementType, count, bytes.asSlice(start, pos - start));
     }
 
-    private TensorInfo readTensorInfo(long index, long expectedOffset) throws GGUFFormatException {
+    private TensorInfo readTensorInfo(long index, long expectedOffset, String architecture)
+            throws GGUFFormatException {
         long nameAt = pos;
         String name = readString("tensor " + index + " name");
         long nameBytes = pos - nameAt - 8;
@@ -251,7 +254,7 @@ final class GGUFReader {
         long typeId = readU32(what + " type");
         GgmlType type;
         try {
-            type = GgmlType.fromId(typeId);
+            type = GgmlType.fromId(typeId, architecture);
         } catch (IllegalArgumentException e) {
             throw fail(typeAt, what + " type", "expected a ggml type id: " + e.getMessage());
         }
@@ -262,7 +265,7 @@ final class GGUFReader {
         }
         long byteSize;
         try {
-            byteSize = type.bytesFor(elements);
+            byteSize = type.tensorBytes(elements);
         } catch (ArithmeticException e) {
             throw fail(dimsAt, what + " shape", elements + " elements of " + type + " take more than 2^63 bytes");
         }

@@ -149,7 +149,7 @@ public final class GGUFWriter {
             offset = pad(last.offset() + last.byteSize(), alignment());
         }
         long elements = new TensorInfo(name, type, shape, offset, 0).elementCount();
-        return new TensorInfo(name, type, shape, offset, type.bytesFor(elements));
+        return new TensorInfo(name, type, shape, offset, type.tensorBytes(elements));
     }
 
     /** The infos of the tensors added so far, with the offsets they will have. */

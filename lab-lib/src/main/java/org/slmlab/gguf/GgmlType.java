@@ -10,6 +10,11 @@ package org.slmlab.gguf;
  *
  * <p>Removed ids (4, 5, 31-33, 36-38) are kept as {@code removed} entries so that an error can say
  * "type 4 (Q4_2) was removed from ggml" instead of "unknown type".
+ *
+ * <p>One entry is not upstream: {@link #I2_S}, Microsoft bitnet.cpp's ternary format. bitnet.cpp reuses ids 36-39
+ * (I2_S, I8_S, TL1, TL2) — ids that mean something else upstream (39 is MXFP4) — so they are read as bitnet.cpp
+ * types only in files whose {@code general.architecture} is {@value #BITNET_ARCHITECTURE}:
+ * {@link #fromId(long, String)}.
  */
 public enum GgmlType {
     F32(0, 1, 4),
@@ -54,27 +59,50 @@ public enum GgmlType {
     MXFP4(39, 32, 17),
     NVFP4(40, 64, 36),
     Q1_0(41, 128, 18),
-    Q2_0(42, 64, 18);
+    Q2_0(42, 64, 18),
+    /**
+     * bitnet.cpp's I2_S (id 36 in {@value #BITNET_ARCHITECTURE} files only): 2-bit codes 0/1/2 for −1/0/+1,
+     * 32 bytes per 128 weights, and after all of a tensor's codes one f32 scale for the whole tensor, padded to
+     * 32 bytes ({@link #tensorBytes}).
+     */
+    I2_S(36, 128, 32, true);
 
     /** ggml's GGML_TYPE_COUNT: valid ids are [0, COUNT). */
     public static final int COUNT = 43;
+
+    /** The architecture name by which bitnet.cpp's files announce their own meaning of type ids 36-39. */
+    public static final String BITNET_ARCHITECTURE = "bitnet-b1.58";
+
+    /** bitnet.cpp's names for ids 36-39; only I2_S can be read. */
+    private static final String[] BITNET_TYPES = {"I2_S", "I8_S", "TL1", "TL2"};
+
+    /** Bytes after an I2_S tensor's codes: its f32 scale, padded to 32 for alignment. */
+    private static final int I2_S_TRAILER = 32;
 
     private static final GgmlType[] BY_ID = new GgmlType[COUNT];
 
     static {
         for (GgmlType t : values()) {
-            BY_ID[t.id] = t;
+            if (!t.bitnet) {
+                BY_ID[t.id] = t;
+            }
         }
     }
 
     private final int id;
     private final int blockSize;
     private final int typeSize;
+    private final boolean bitnet;
 
     GgmlType(int id, int blockSize, int typeSize) {
+        this(id, blockSize, typeSize, false);
+    }
+
+    GgmlType(int id, int blockSize, int typeSize, boolean bitnet) {
         this.id = id;
         this.blockSize = blockSize;
         this.typeSize = typeSize;
+        this.bitnet = bitnet;
     }
 
     /** A removed type: the id is reserved, no data of this type can exist. */
@@ -94,6 +122,19 @@ public enum GgmlType {
     /** Bytes per block. */
     public int typeSize() {
         return typeSize;
+    }
+
+    /** True for bitnet.cpp's I2_S, which is no ggml type: its id means something else outside bitnet files. */
+    public boolean isBitNetDialect() {
+        return bitnet;
+    }
+
+    /**
+     * Bytes of a whole tensor of {@code n} elements: {@link #bytesFor} plus, for I2_S, the trailing per-tensor
+     * scale.
+     */
+    public long tensorBytes(long n) {
+        return bitnet ? Math.addExact(bytesFor(n), I2_S_TRAILER) : bytesFor(n);
     }
 
     public boolean isRemoved() {
@@ -133,6 +174,21 @@ public enum GgmlType {
             throw new IllegalArgumentException("ggml type " + id + " (" + t.name() + ") was removed from ggml");
         }
         return t;
+    }
+
+    /**
+     * The type with this id in a file of this architecture (null when unknown): in {@value #BITNET_ARCHITECTURE}
+     * files ids 36-39 are bitnet.cpp's, of which only I2_S is supported; elsewhere as {@link #fromId(long)}.
+     */
+    public static GgmlType fromId(long id, String architecture) {
+        if (BITNET_ARCHITECTURE.equals(architecture) && id >= I2_S.id && id < I2_S.id + BITNET_TYPES.length) {
+            if (id != I2_S.id) {
+                throw new IllegalArgumentException("bitnet.cpp type " + id + " (" + BITNET_TYPES[(int) id - I2_S.id]
+                        + ") is not supported: of bitnet.cpp's own types SLM Lab reads only I2_S");
+            }
+            return I2_S;
+        }
+        return fromId(id);
     }
 
     /** Parses a type name case-insensitively ("q4_k", "Q4_K"). */

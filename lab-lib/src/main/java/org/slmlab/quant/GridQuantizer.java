@@ -78,6 +78,10 @@ final class GridQuantizer {
         final int[] signs = new int[blockSize / 8];
     }
 
+    int blockSize() {
+        return blockSize;
+    }
+
     Scratch scratch() {
         return new Scratch();
     }

@@ -92,6 +92,7 @@ public final class Iq1MCodec extends TernaryLatticeCodec {
         int[] order = new int[16];
         byte[] levels = new byte[16];
         int[] points = new int[2];
+        float[][] groupLevels = new float[2][];
         float[][] px = new float[2][17];
         float[][] pw = new float[2][17];
         float[] qxUp = new float[2];
@@ -161,41 +162,15 @@ public final class Iq1MCodec extends TernaryLatticeCodec {
                     shifts[b] = 0;
                     continue;
                 }
-                for (int j = 0; j < 16; j++) {
-                    levels[order[j]] = (byte) (j < best1 ? 0 : j < best2 ? 1 : 2);
-                }
-                if (scale < 0) {
-                    for (int j = 0; j < 16; j++) {
-                        levels[j] = (byte) (2 - levels[j]);
-                    }
+                boolean negate = scale < 0;
+                TernarySearch.splitLevels(order, 16, best1, best2, negate, levels);
+                if (negate) {
                     scale = -scale;
-                    bestCode = 3 - bestCode;
+                    bestCode = 3 - bestCode; // both groups' shifts flip
                 }
-                boolean allOnGrid = true;
-                for (int k = 0; k < 2; k++) {
-                    points[k] = search.pointAt(levels, 8 * k);
-                    if (points[k] < 0) {
-                        allOnGrid = false;
-                        points[k] = search.bestNeighbour(levels, 8 * k, src, xb + 8 * k, weight, 8 * k, scale,
-                                shifted(bestCode, k));
-                    }
-                }
-                if (!allOnGrid) {
-                    float sx = 0;
-                    float s2 = 0;
-                    for (int k = 0; k < 2; k++) {
-                        float[] xx = shifted(bestCode, k);
-                        for (int j = 0; j < 8; j++) {
-                            float w = weight[8 * k + j];
-                            float q = xx[search.level(points[k], j)];
-                            sx += w * q * src[xb + 8 * k + j];
-                            s2 += w * q * q;
-                        }
-                    }
-                    if (sx > 0 && s2 > 0) {
-                        scale = sx / s2;
-                    }
-                }
+                groupLevels[0] = shifted(bestCode, 0);
+                groupLevels[1] = shifted(bestCode, 1);
+                scale = search.snapToGrid(levels, 2, src, xb, weight, scale, groupLevels, points);
                 dst.set(JAVA_BYTE, block + QS + 2 * b, (byte) points[0]);
                 dst.set(JAVA_BYTE, block + QS + 2 * b + 1, (byte) points[1]);
                 dst.set(JAVA_BYTE, block + QH + b, (byte) (points[0] >> 8 | (points[1] >> 8) << 4));

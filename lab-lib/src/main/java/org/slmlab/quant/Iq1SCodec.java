@@ -72,6 +72,7 @@ public final class Iq1SCodec extends TernaryLatticeCodec {
         float[] sumw = new float[33];
         byte[] levels = new byte[32];
         int[] points = new int[4];
+        float[][] groupLevels = new float[4][];
         for (int i = 0; i < n / QK; i++) {
             long block = dstOffset + (long) i * BLOCK_BYTES;
             dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
@@ -128,40 +129,15 @@ public final class Iq1SCodec extends TernaryLatticeCodec {
                     shifts[b] = 1;
                     continue;
                 }
-                for (int j = 0; j < 32; j++) {
-                    levels[order[j]] = (byte) (j < best1 ? 0 : j < best2 ? 1 : 2);
-                }
-                if (scale < 0) {
-                    for (int j = 0; j < 32; j++) {
-                        levels[j] = (byte) (2 - levels[j]);
-                    }
+                boolean negate = scale < 0;
+                TernarySearch.splitLevels(order, 32, best1, best2, negate, levels);
+                if (negate) {
                     scale = -scale;
                     bestShift = -bestShift;
                 }
                 float[] xx = bestShift == 1 ? TernarySearch.SHIFT_UP : TernarySearch.SHIFT_DOWN;
-                boolean allOnGrid = true;
-                for (int k = 0; k < 4; k++) {
-                    points[k] = search.pointAt(levels, 8 * k);
-                    if (points[k] < 0) {
-                        allOnGrid = false;
-                        points[k] = search.bestNeighbour(levels, 8 * k, src, xb + 8 * k, weight, 8 * k, scale, xx);
-                    }
-                }
-                if (!allOnGrid) {
-                    float sumqx = 0;
-                    float sumq2 = 0;
-                    for (int k = 0; k < 4; k++) {
-                        for (int j = 0; j < 8; j++) {
-                            float w = weight[8 * k + j];
-                            float q = xx[search.level(points[k], j)];
-                            sumqx += w * q * src[xb + 8 * k + j];
-                            sumq2 += w * q * q;
-                        }
-                    }
-                    if (sumqx > 0 && sumq2 > 0) {
-                        scale = sumqx / sumq2;
-                    }
-                }
+                java.util.Arrays.fill(groupLevels, xx);
+                scale = search.snapToGrid(levels, 4, src, xb, weight, scale, groupLevels, points);
                 int h = 0;
                 for (int k = 0; k < 4; k++) {
                     dst.set(JAVA_BYTE, block + QS + 4 * b + k, (byte) points[k]);

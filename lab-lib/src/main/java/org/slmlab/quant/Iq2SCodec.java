@@ -27,6 +27,9 @@ public final class Iq2SCodec extends SignedLatticeCodec {
     private static final int QH = SIGNS + QK / 8;
     private static final int SCALES = QH + QK / 32;
 
+    /** ggml's sigma2 factor, no-imatrix share, scale fudge factor, and zeroing of an all-zero super-block. */
+    private static final QuantizerSettings SETTINGS = new QuantizerSettings(2f, 0.25f, 0.9875f, false);
+
     private static final class Quantizer {
         static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ2_S, 16, 9, 0.1f, false, 1e-8f,
                 false, GridQuantizer.Refine.OFF_GRID_GROUPS);
@@ -57,45 +60,27 @@ public final class Iq2SCodec extends SignedLatticeCodec {
     }
 
     @Override
-    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        GridQuantizer quantizer = Quantizer.INSTANCE;
-        GridQuantizer.Scratch s = quantizer.scratch();
-        float[] weight = new float[16];
-        float[] scales = new float[QK / 16];
-        for (int i = 0; i < n / QK; i++) {
-            long block = dstOffset + (long) i * BLOCK_BYTES;
-            dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
-            int x = srcOffset + i * QK;
-            float sigma2 = 2 * sumOfSquares(src, x) / QK;
-            float maxScale = 0;
-            for (int h = 0; h < QK / 16; h++) {
-                // without an imatrix, a quarter of the super-block's variance is added to every weight's x²
-                weights(src, x + 16 * h, importance, i * QK + 16 * h, sigma2, 0.25f, weight, 16);
-                float scale = quantizer.quantizeBlock(src, x + 16 * h, weight, s);
-                if (scale < 0) {
-                    scales[h] = 0;
-                    continue;
-                }
-                for (int k = 0; k < 2; k++) {
-                    int g = 2 * h + k;
-                    dst.set(JAVA_BYTE, block + QS + g, (byte) s.points[k]);
-                    long qh = block + QH + g / 4;
-                    dst.set(JAVA_BYTE, qh, (byte) (dst.get(JAVA_BYTE, qh) | (s.points[k] >> 8) << 2 * (g % 4)));
-                    dst.set(JAVA_BYTE, block + SIGNS + g, (byte) s.signs[k]);
-                }
-                scales[h] = scale;
-                maxScale = maxScale > scale ? maxScale : scale;
-            }
-            if (maxScale == 0) {
-                continue;
-            }
-            float d = maxScale / 31;
-            LittleEndian.putFp16(dst, block, d * 0.9875f); // ggml's empirical fudge factor
-            float id = 1 / d;
-            for (int h = 0; h < QK / 16; h += 2) {
-                int codes = oddScaleCode(id, scales[h]) | oddScaleCode(id, scales[h + 1]) << 4;
-                dst.set(JAVA_BYTE, block + SCALES + h / 2, (byte) codes);
-            }
+    GridQuantizer quantizer() {
+        return Quantizer.INSTANCE;
+    }
+
+    @Override
+    QuantizerSettings settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    void storePoints(MemorySegment dst, long block, int h, int stored, GridQuantizer.Scratch s) {
+        for (int k = 0; k < 2; k++) {
+            int g = 2 * h + k;
+            dst.set(JAVA_BYTE, block + QS + g, (byte) s.points[k]);
+            orByte(dst, block + QH + g / 4, (s.points[k] >> 8) << 2 * (g % 4));
+            dst.set(JAVA_BYTE, block + SIGNS + g, (byte) s.signs[k]);
         }
+    }
+
+    @Override
+    void storeScales(MemorySegment dst, long block, float id, float[] scales) {
+        storeScaleNibbles(dst, block, SCALES, id, scales);
     }
 }

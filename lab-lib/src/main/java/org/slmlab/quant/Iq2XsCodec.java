@@ -1,7 +1,5 @@
 package org.slmlab.quant;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
 import java.lang.foreign.MemorySegment;
 import org.slmlab.gguf.GgmlType;
 
@@ -24,6 +22,9 @@ public final class Iq2XsCodec extends SignedLatticeCodec {
     private static final int BLOCK_BYTES = GgmlType.IQ2_XS.typeSize();
     private static final int QS = 2;
     private static final int SCALES = QS + QK / 4;
+
+    /** ggml's sigma2 factor, no-imatrix share, scale fudge factor, and zeroing of an all-zero super-block. */
+    private static final QuantizerSettings SETTINGS = new QuantizerSettings(1f, 0f, 1f, true);
 
     private static final class Quantizer {
         static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ2_XS, 16, 9, 0.1f, true, 1e-15f,
@@ -64,42 +65,24 @@ public final class Iq2XsCodec extends SignedLatticeCodec {
     }
 
     @Override
-    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        Importance.require(type(), importance, n);
-        GridQuantizer quantizer = Quantizer.INSTANCE;
-        GridQuantizer.Scratch s = quantizer.scratch();
-        float[] weight = new float[16];
-        float[] scales = new float[QK / 16];
-        for (int i = 0; i < n / QK; i++) {
-            long block = dstOffset + (long) i * BLOCK_BYTES;
-            dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
-            int x = srcOffset + i * QK;
-            float sigma2 = sumOfSquares(src, x) / QK;
-            float maxScale = 0;
-            for (int h = 0; h < QK / 16; h++) {
-                weights(src, x + 16 * h, importance, i * QK + 16 * h, sigma2, 0, weight, 16);
-                float scale = quantizer.quantizeBlock(src, x + 16 * h, weight, s);
-                if (scale < 0) {
-                    scales[h] = 0;
-                    continue;
-                }
-                for (int k = 0; k < 2; k++) {
-                    dst.set(LittleEndian.SHORT, block + QS + 2L * (2 * h + k), (short) (s.points[k] | s.signs[k] << 9));
-                }
-                scales[h] = scale;
-                maxScale = maxScale > scale ? maxScale : scale;
-            }
-            if (maxScale == 0) {
-                dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
-                continue;
-            }
-            float d = maxScale / 31;
-            LittleEndian.putFp16(dst, block, d);
-            float id = 1 / d;
-            for (int h = 0; h < QK / 16; h += 2) {
-                int codes = oddScaleCode(id, scales[h]) | oddScaleCode(id, scales[h + 1]) << 4;
-                dst.set(JAVA_BYTE, block + SCALES + h / 2, (byte) codes);
-            }
+    GridQuantizer quantizer() {
+        return Quantizer.INSTANCE;
+    }
+
+    @Override
+    QuantizerSettings settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    void storePoints(MemorySegment dst, long block, int h, int stored, GridQuantizer.Scratch s) {
+        for (int k = 0; k < 2; k++) {
+            dst.set(LittleEndian.SHORT, block + QS + 2L * (2 * h + k), (short) (s.points[k] | s.signs[k] << 9));
         }
+    }
+
+    @Override
+    void storeScales(MemorySegment dst, long block, float id, float[] scales) {
+        storeScaleNibbles(dst, block, SCALES, id, scales);
     }
 }

@@ -25,6 +25,9 @@ public final class Iq2XxsCodec extends SignedLatticeCodec {
     /** Bytes per block of 32: 4 point bytes, then the uint32 of signs and scale. */
     private static final int PAIR = 8;
 
+    /** ggml's sigma2 factor, no-imatrix share, scale fudge factor, and zeroing of an all-zero super-block. */
+    private static final QuantizerSettings SETTINGS = new QuantizerSettings(1f, 0f, 1f, true);
+
     private static final class Quantizer {
         static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ2_XXS, 32, 6, 0.1f, true, 1e-15f,
                 true, GridQuantizer.Refine.ALL_GROUPS);
@@ -64,47 +67,29 @@ public final class Iq2XxsCodec extends SignedLatticeCodec {
     }
 
     @Override
-    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        Importance.require(type(), importance, n);
-        GridQuantizer quantizer = Quantizer.INSTANCE;
-        GridQuantizer.Scratch s = quantizer.scratch();
-        float[] weight = new float[32];
-        float[] scales = new float[QK / 32];
-        int[] signsAndScales = new int[QK / 32];
-        for (int i = 0; i < n / QK; i++) {
-            long block = dstOffset + (long) i * BLOCK_BYTES;
-            dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
-            int x = srcOffset + i * QK;
-            float sigma2 = sumOfSquares(src, x) / QK;
-            float maxScale = 0;
-            for (int b = 0; b < QK / 32; b++) {
-                weights(src, x + 32 * b, importance, i * QK + 32 * b, sigma2, 0, weight, 32);
-                float scale = quantizer.quantizeBlock(src, x + 32 * b, weight, s);
-                signsAndScales[b] = 0;
-                if (scale < 0) {
-                    scales[b] = 0;
-                    continue;
-                }
-                int points = 0;
-                for (int k = 0; k < 4; k++) {
-                    points |= s.points[k] << 8 * k;
-                    signsAndScales[b] |= s.signs[k] << 7 * k;
-                }
-                dst.set(LittleEndian.INT, block + QS + PAIR * b, points);
-                scales[b] = scale;
-                maxScale = maxScale > scale ? maxScale : scale;
-            }
-            if (maxScale == 0) {
-                dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
-                continue;
-            }
-            float d = maxScale / 31;
-            LittleEndian.putFp16(dst, block, d);
-            float id = 1 / d;
-            for (int b = 0; b < QK / 32; b++) {
-                int word = signsAndScales[b] | oddScaleCode(id, scales[b]) << 28;
-                dst.set(LittleEndian.INT, block + QS + PAIR * b + 4, word);
-            }
+    GridQuantizer quantizer() {
+        return Quantizer.INSTANCE;
+    }
+
+    @Override
+    QuantizerSettings settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    void storePoints(MemorySegment dst, long block, int b, int stored, GridQuantizer.Scratch s) {
+        int points = 0;
+        int signs = 0;
+        for (int k = 0; k < 4; k++) {
+            points |= s.points[k] << 8 * k;
+            signs |= s.signs[k] << 7 * k;
         }
+        dst.set(LittleEndian.INT, block + QS + PAIR * b, points);
+        dst.set(LittleEndian.INT, block + QS + PAIR * b + 4, signs);
+    }
+
+    @Override
+    void storeScales(MemorySegment dst, long block, float id, float[] scales) {
+        storeScalesAboveSigns(dst, block, QS + 4, PAIR, id, scales);
     }
 }

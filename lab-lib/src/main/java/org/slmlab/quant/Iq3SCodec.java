@@ -32,6 +32,9 @@ public final class Iq3SCodec extends SignedLatticeCodec {
     private static final int SCALES = SIGNS + QK / 8;
 
     /** Built on the first quantize call: the neighbour tables take a moment. */
+    /** ggml's sigma2 factor, no-imatrix share, scale fudge factor, and zeroing of an all-zero super-block. */
+    private static final QuantizerSettings SETTINGS = new QuantizerSettings(2f, 0f, 1.033f, false);
+
     private static final class Quantizer {
         // ggml skips a block only when its largest magnitude is exactly 0: every positive float passes
         static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ3_S, 32, 9, 0.2f, false,
@@ -63,49 +66,30 @@ public final class Iq3SCodec extends SignedLatticeCodec {
     }
 
     @Override
-    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        GridQuantizer quantizer = Quantizer.INSTANCE;
-        GridQuantizer.Scratch s = quantizer.scratch();
-        float[] weight = new float[32];
-        float[] scales = new float[QK / 32];
-        for (int i = 0; i < n / QK; i++) {
-            long block = dstOffset + (long) i * BLOCK_BYTES;
-            dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
-            int x = srcOffset + i * QK;
-            float sigma2 = 2 * sumOfSquares(src, x) / QK;
-            float maxScale = 0;
-            int written = 0; // blocks whose points and signs are stored (see the class comment)
-            for (int b = 0; b < QK / 32; b++) {
-                int xb = x + 32 * b;
-                weights(src, xb, importance, i * QK + 32 * b, sigma2, 0, weight, 32);
-                float scale = quantizer.quantizeBlock(src, xb, weight, s);
-                if (scale < 0) {
-                    scales[b] = 0;
-                    continue;
-                }
-                int qh = 0;
-                for (int k = 0; k < 8; k++) {
-                    dst.set(JAVA_BYTE, block + QS + 8 * written + k, (byte) s.points[k]);
-                    qh |= (s.points[k] >> 8) << k;
-                }
-                dst.set(JAVA_BYTE, block + QH + b, (byte) qh);
-                for (int l = 0; l < 4; l++) {
-                    dst.set(JAVA_BYTE, block + SIGNS + 4 * written + l, (byte) s.signs[l]);
-                }
-                written++;
-                scales[b] = scale;
-                maxScale = maxScale > scale ? maxScale : scale;
-            }
-            if (maxScale == 0) {
-                continue;
-            }
-            float d = maxScale / 31;
-            LittleEndian.putFp16(dst, block, d * 1.033f); // ggml's empirical fudge factor
-            float id = 1 / d;
-            for (int b = 0; b < QK / 32; b += 2) {
-                int codes = oddScaleCode(id, scales[b]) | oddScaleCode(id, scales[b + 1]) << 4;
-                dst.set(JAVA_BYTE, block + SCALES + b / 2, (byte) codes);
-            }
+    GridQuantizer quantizer() {
+        return Quantizer.INSTANCE;
+    }
+
+    @Override
+    QuantizerSettings settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    void storePoints(MemorySegment dst, long block, int b, int stored, GridQuantizer.Scratch s) {
+        int qh = 0;
+        for (int k = 0; k < 8; k++) {
+            dst.set(JAVA_BYTE, block + QS + 8 * stored + k, (byte) s.points[k]);
+            qh |= (s.points[k] >> 8) << k;
         }
+        dst.set(JAVA_BYTE, block + QH + b, (byte) qh);
+        for (int l = 0; l < 4; l++) {
+            dst.set(JAVA_BYTE, block + SIGNS + 4 * stored + l, (byte) s.signs[l]);
+        }
+    }
+
+    @Override
+    void storeScales(MemorySegment dst, long block, float id, float[] scales) {
+        storeScaleNibbles(dst, block, SCALES, id, scales);
     }
 }

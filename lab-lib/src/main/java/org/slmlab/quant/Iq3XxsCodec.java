@@ -26,6 +26,9 @@ public final class Iq3XxsCodec extends SignedLatticeCodec {
     private static final int QS = 2;
     private static final int SCALES_AND_SIGNS = QS + QK / 4;
 
+    /** ggml's sigma2 factor, no-imatrix share, scale fudge factor, and zeroing of an all-zero super-block. */
+    private static final QuantizerSettings SETTINGS = new QuantizerSettings(2f, 0f, 1.0125f, true);
+
     private static final class Quantizer {
         static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ3_XXS, 32, 15, 0.2f, true, 1e-8f,
                 false, GridQuantizer.Refine.OFF_GRID_GROUPS);
@@ -60,44 +63,26 @@ public final class Iq3XxsCodec extends SignedLatticeCodec {
     }
 
     @Override
-    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        GridQuantizer quantizer = Quantizer.INSTANCE;
-        GridQuantizer.Scratch s = quantizer.scratch();
-        float[] weight = new float[32];
-        float[] scales = new float[QK / 32];
-        int[] scalesAndSigns = new int[QK / 32];
-        for (int i = 0; i < n / QK; i++) {
-            long block = dstOffset + (long) i * BLOCK_BYTES;
-            dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
-            int x = srcOffset + i * QK;
-            float sigma2 = 2 * sumOfSquares(src, x) / QK;
-            float maxScale = 0;
-            for (int b = 0; b < QK / 32; b++) {
-                weights(src, x + 32 * b, importance, i * QK + 32 * b, sigma2, 0, weight, 32);
-                float scale = quantizer.quantizeBlock(src, x + 32 * b, weight, s);
-                scalesAndSigns[b] = 0;
-                if (scale < 0) {
-                    scales[b] = 0;
-                    continue;
-                }
-                for (int k = 0; k < 8; k++) {
-                    dst.set(JAVA_BYTE, block + QS + 8 * b + k, (byte) s.points[k]);
-                }
-                scalesAndSigns[b] = s.signs[0] | s.signs[1] << 7 | s.signs[2] << 14 | s.signs[3] << 21;
-                scales[b] = scale;
-                maxScale = maxScale > scale ? maxScale : scale;
-            }
-            if (maxScale == 0) {
-                dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
-                continue;
-            }
-            float d = maxScale / 31;
-            LittleEndian.putFp16(dst, block, d * 1.0125f); // ggml's empirical fudge factor
-            float id = 1 / d;
-            for (int b = 0; b < QK / 32; b++) {
-                int word = scalesAndSigns[b] | oddScaleCode(id, scales[b]) << 28;
-                dst.set(LittleEndian.INT, block + SCALES_AND_SIGNS + 4 * b, word);
-            }
+    GridQuantizer quantizer() {
+        return Quantizer.INSTANCE;
+    }
+
+    @Override
+    QuantizerSettings settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    void storePoints(MemorySegment dst, long block, int b, int stored, GridQuantizer.Scratch s) {
+        for (int k = 0; k < 8; k++) {
+            dst.set(JAVA_BYTE, block + QS + 8 * b + k, (byte) s.points[k]);
         }
+        int signs = s.signs[0] | s.signs[1] << 7 | s.signs[2] << 14 | s.signs[3] << 21;
+        dst.set(LittleEndian.INT, block + SCALES_AND_SIGNS + 4 * b, signs);
+    }
+
+    @Override
+    void storeScales(MemorySegment dst, long block, float id, float[] scales) {
+        storeScalesAboveSigns(dst, block, SCALES_AND_SIGNS, 4, id, scales);
     }
 }

@@ -53,6 +53,80 @@ abstract class SignedLatticeCodec implements QuantCodec {
     /** The odd integer scale of group {@code g} that the dot product multiplies the group's integer sum by. */
     abstract int groupMultiplier(MemorySegment src, long block, int g);
 
+    /**
+     * How a type's quantizer differs in ggml's super-block loop.
+     *
+     * @param sigmaFactor      the importance weights use {@code sigma2 = sigmaFactor · Σx² / 256}
+     * @param noImatrixShare   without an imatrix a weight's importance is {@code share · sigma2 + x²}
+     * @param fudge            ggml's empirical factor on the stored super-block scale
+     * @param clearWhenAllZero whether a super-block whose block scales are all 0 is zeroed whole (as ggml does for
+     *                         some types) rather than kept with the points already stored
+     */
+    record QuantizerSettings(float sigmaFactor, float noImatrixShare, float fudge, boolean clearWhenAllZero) {
+    }
+
+    /** The type's block search, built on first use (its lattice tables take a moment). */
+    abstract GridQuantizer quantizer();
+
+    abstract QuantizerSettings settings();
+
+    /**
+     * Stores block {@code b}'s points and signs from {@code s}; {@code stored} is how many blocks of this
+     * super-block were stored before it (IQ3_S writes at that position, see its class comment).
+     */
+    abstract void storePoints(MemorySegment dst, long block, int b, int stored, GridQuantizer.Scratch s);
+
+    /** Stores the blocks' 4-bit scale codes, from their scales and {@code id = 1/d}. */
+    abstract void storeScales(MemorySegment dst, long block, float id, float[] scales);
+
+    /**
+     * ggml's super-block loop of {@code quantize_row_iq2_xxs/iq2_xs/iq2_s/iq3_xxs/iq3_s_impl}: each block's
+     * search ({@link GridQuantizer}), then {@code d = max scale / 31} and each block scale as the odd multiple
+     * {@code 2s + 1} of d nearest to it.
+     */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        if (requiresImportance()) {
+            Importance.require(type, importance, n);
+        }
+        GridQuantizer quantizer = quantizer();
+        QuantizerSettings settings = settings();
+        int blockSize = quantizer.blockSize();
+        GridQuantizer.Scratch s = quantizer.scratch();
+        float[] weight = new float[blockSize];
+        float[] scales = new float[QK / blockSize];
+        for (int i = 0; i < n / QK; i++) {
+            long block = dstOffset + (long) i * blockBytes;
+            dst.asSlice(block, blockBytes).fill((byte) 0);
+            int x = srcOffset + i * QK;
+            float sigma2 = settings.sigmaFactor() * sumOfSquares(src, x) / QK;
+            float maxScale = 0;
+            int stored = 0;
+            for (int b = 0; b < QK / blockSize; b++) {
+                int xb = x + blockSize * b;
+                weights(src, xb, importance, i * QK + blockSize * b, sigma2, settings.noImatrixShare(), weight,
+                        blockSize);
+                float scale = quantizer.quantizeBlock(src, xb, weight, s);
+                if (scale < 0) {
+                    scales[b] = 0; // (near) zero block: ggml leaves its bytes zero
+                    continue;
+                }
+                storePoints(dst, block, b, stored++, s);
+                scales[b] = scale;
+                maxScale = maxScale > scale ? maxScale : scale;
+            }
+            if (maxScale == 0) {
+                if (settings.clearWhenAllZero()) {
+                    dst.asSlice(block, blockBytes).fill((byte) 0);
+                }
+                continue;
+            }
+            float d = maxScale / 31;
+            LittleEndian.putFp16(dst, block, d * settings.fudge());
+            storeScales(dst, block, 1 / d, scales);
+        }
+    }
+
     @Override
     public final GgmlType type() {
         return type;
@@ -158,6 +232,30 @@ abstract class SignedLatticeCodec implements QuantCodec {
     /** Nibble {@code index} of the nibble array at byte {@code at}: low nibbles hold even indices. */
     static int nibble(MemorySegment src, long block, int at, int index) {
         return u8(src, block, at + index / 2) >> 4 * (index % 2) & 0xF;
+    }
+
+    /** Scale codes packed two per byte (IQ2_XS, IQ2_S, IQ3_S): block {@code b}'s in nibble {@code b} from {@code at}. */
+    static void storeScaleNibbles(MemorySegment dst, long block, int at, float id, float[] scales) {
+        for (int b = 0; b < scales.length; b += 2) {
+            int codes = oddScaleCode(id, scales[b]) | oddScaleCode(id, scales[b + 1]) << 4;
+            dst.set(JAVA_BYTE, block + at + b / 2, (byte) codes);
+        }
+    }
+
+    /**
+     * Scale codes in the top 4 bits of each block's uint32 of signs (IQ2_XXS, IQ3_XXS): block {@code b}'s word at
+     * {@code at + stride·b}.
+     */
+    static void storeScalesAboveSigns(MemorySegment dst, long block, int at, int stride, float id, float[] scales) {
+        for (int b = 0; b < scales.length; b++) {
+            long word = block + at + (long) stride * b;
+            dst.set(LittleEndian.INT, word, dst.get(LittleEndian.INT, word) | oddScaleCode(id, scales[b]) << 28);
+        }
+    }
+
+    /** ORs {@code bits} into the byte at {@code at}. */
+    static void orByte(MemorySegment dst, long at, int bits) {
+        dst.set(JAVA_BYTE, at, (byte) (dst.get(JAVA_BYTE, at) | bits));
     }
 
     /**

@@ -44,6 +44,49 @@ final class TernarySearch {
         }
     }
 
+    /**
+     * The levels of the best split ({@code i1}, {@code i2} over the sorted order); with {@code negate} (the
+     * split's scale came out negative) mirrored, −1 ↔ +1, so that the scale can be stored positive.
+     */
+    static void splitLevels(int[] order, int count, int i1, int i2, boolean negate, byte[] levels) {
+        for (int j = 0; j < count; j++) {
+            int level = j < i1 ? 0 : j < i2 ? 1 : 2;
+            levels[order[j]] = (byte) (negate ? 2 - level : level);
+        }
+    }
+
+    /**
+     * Moves each group of 8 levels that is not a codebook point to its best neighbour, stores every group's point
+     * in {@code points}, and returns the scale refitted by least squares if any group moved (else {@code scale}).
+     *
+     * @param shifted each group's shifted levels ({@link #SHIFT_UP} or {@link #SHIFT_DOWN})
+     */
+    float snapToGrid(byte[] levels, int groups, float[] x, int xOff, float[] weight, float scale,
+            float[][] shifted, int[] points) {
+        boolean allOnGrid = true;
+        for (int k = 0; k < groups; k++) {
+            points[k] = pointAt(levels, 8 * k);
+            if (points[k] < 0) {
+                allOnGrid = false;
+                points[k] = bestNeighbour(levels, 8 * k, x, xOff + 8 * k, weight, 8 * k, scale, shifted[k]);
+            }
+        }
+        if (allOnGrid) {
+            return scale;
+        }
+        float sumqx = 0;
+        float sumq2 = 0;
+        for (int k = 0; k < groups; k++) {
+            for (int j = 0; j < 8; j++) {
+                float w = weight[8 * k + j];
+                float q = shifted[k][level(points[k], j)];
+                sumqx += w * q * x[xOff + 8 * k + j];
+                sumq2 += w * q * q;
+            }
+        }
+        return sumqx > 0 && sumq2 > 0 ? sumqx / sumq2 : scale;
+    }
+
     /** The codebook point of the levels {@code levels[off .. off+7]} (0, 1, 2 for −1, 0, +1), or −1. */
     int pointAt(byte[] levels, int off) {
         return index.pointAt(index.pack(levels, off));

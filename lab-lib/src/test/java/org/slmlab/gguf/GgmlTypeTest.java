@@ -10,9 +10,11 @@ class GgmlTypeTest {
 
     @Test
     void everyIdFromZeroToCountIsPresentOnce() {
-        assertEquals(GgmlType.COUNT, GgmlType.values().length);
-        for (GgmlType t : GgmlType.values()) {
+        var upstream = java.util.Arrays.stream(GgmlType.values()).filter(t -> !t.isBitNetDialect()).toList();
+        assertEquals(GgmlType.COUNT, upstream.size());
+        for (GgmlType t : upstream) {
             assertEquals(t.ordinal(), t.id(), t.name());
+            assertEquals(t, t.isRemoved() ? t : GgmlType.fromId(t.id()));
         }
     }
 
@@ -40,5 +42,17 @@ class GgmlTypeTest {
     void bytesForRequiresWholeBlocks() {
         assertEquals(18 * 4, GgmlType.Q4_0.bytesFor(128));
         assertThrows(IllegalArgumentException.class, () -> GgmlType.Q4_0.bytesFor(16));
+    }
+
+    @Test
+    void idsThirtySixToThirtyNineAreBitNetTypesOnlyInBitNetFiles() {
+        assertEquals(GgmlType.I2_S, GgmlType.fromId(36, GgmlType.BITNET_ARCHITECTURE));
+        assertEquals(GgmlType.MXFP4, GgmlType.fromId(39, "llama"));
+        var removed = assertThrows(IllegalArgumentException.class, () -> GgmlType.fromId(36, "llama"));
+        assertTrue(removed.getMessage().contains("removed"), removed.getMessage());
+        var tl2 = assertThrows(IllegalArgumentException.class, () -> GgmlType.fromId(39, GgmlType.BITNET_ARCHITECTURE));
+        assertTrue(tl2.getMessage().contains("TL2"), tl2.getMessage());
+        // 2560 weights: 640 bytes of codes, then the f32 scale padded to 32 bytes
+        assertEquals(640 + 32, GgmlType.I2_S.tensorBytes(2560));
     }
 }
