@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "SLM Lab: small language models in Java — GGUF, quantization, inference, benchmarks.",
         subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, TokenizeCommand.class,
                 QuantizeCommand.class, RunCommand.class, EvalCommand.class, ChatCommand.class,
-                FootprintCommand.class, TwinCommand.class},
+                FootprintCommand.class, TwinCommand.class, BenchCommand.class},
         footer = {"",
                 "Commands run by the ./lab script (not by this jar):",
                 "  test       build everything and run every test",
