@@ -10,6 +10,7 @@ import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
@@ -20,8 +21,10 @@ import org.slmlab.kernel.exec.StopCheck;
 
 import java.io.File;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +51,11 @@ public final class JavaSession implements AutoCloseable {
     private final CellRunner runner;
     private final SourceCodeAnalysis analysis;
     private final Map<String, SnippetOrigin> origins = new ConcurrentHashMap<>();
+    /**
+     * Each variable's snippet → the class JShell generated for it, which holds its value. Keyed by the snippet
+     * itself: a redeclared variable keeps its snippet id.
+     */
+    private final Map<Snippet, Class<?>> variableClasses = new ConcurrentHashMap<>();
 
     private JavaSession(JShell shell, CellRunner runner) {
         this.shell = shell;
@@ -125,12 +133,20 @@ public final class JavaSession implements AutoCloseable {
         List<SnippetEvent> events = shell.eval(source);
         Halt halt = runner.takeHalt();
         Object value = runner.takeValue();
+        List<Class<?>> ran = runner.takeSnippetClasses();
         Optional<Value> result = Optional.empty();
         for (SnippetEvent event : events) {
-            if (event.causeSnippet() != null) {
-                continue; // an update to an earlier snippet (such as one it overwrote), not this one
+            if (event.causeSnippet() != null) { // an update to an earlier snippet, not this one
+                if (event.status() == Snippet.Status.OVERWRITTEN && event.snippet() instanceof VarSnippet old) {
+                    release(old);
+                }
+                continue;
             }
             Snippet snippet = event.snippet();
+            if (snippet instanceof VarSnippet variable) {
+                ran.stream().filter(c -> declares(c, variable.name())).findFirst()
+                        .ifPresent(c -> variableClasses.put(variable, c));
+            }
             origins.put(snippet.id(), new SnippetOrigin(cell.label(), cell.lineAt(codeStart(cell.text(), offset))));
             if (event.status() == Snippet.Status.REJECTED) {
                 throw compileFailure(cell, offset, snippet);
@@ -151,12 +167,43 @@ public final class JavaSession implements AutoCloseable {
                         + " is declared");
             }
             result = switch (snippet.subKind()) {
-                case VAR_VALUE_SUBKIND, TEMP_VAR_EXPRESSION_SUBKIND, OTHER_EXPRESSION_SUBKIND ->
-                        Optional.of(new Value(value));
+                case VAR_VALUE_SUBKIND, OTHER_EXPRESSION_SUBKIND -> Optional.of(new Value(value));
+                case TEMP_VAR_EXPRESSION_SUBKIND -> {
+                    // JShell keeps each expression's value as $1, $2...; a notebook shows it instead, so the
+                    // variable goes at once rather than holding, say, a loaded model for the rest of the session.
+                    release((VarSnippet) snippet);
+                    shell.drop(snippet);
+                    yield Optional.of(new Value(value));
+                }
                 default -> Optional.empty();
             };
         }
         return new Step(result, false);
+    }
+
+    /**
+     * Lets go of the value of a variable that was redeclared (or of a dropped {@code $n}): JShell keeps each
+     * snippet's class, so without this, running {@code var model = load(...)} again would keep every earlier
+     * model reachable. The variable is a static field of its snippet's class.
+     */
+    private void release(VarSnippet variable) {
+        Class<?> wrapper = variableClasses.remove(variable);
+        if (wrapper == null) {
+            return; // declared without running anything (no initializer): it holds nothing yet
+        }
+        try {
+            Field field = wrapper.getDeclaredField(variable.name());
+            if (!field.getType().isPrimitive()) {
+                field.setAccessible(true);
+                field.set(null, null);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("JShell's class for variable " + variable.name() + " has no such field", e);
+        }
+    }
+
+    private static boolean declares(Class<?> type, String field) {
+        return Arrays.stream(type.getDeclaredFields()).anyMatch(f -> f.getName().equals(field));
     }
 
     /**

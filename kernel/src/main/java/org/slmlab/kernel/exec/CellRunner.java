@@ -8,6 +8,8 @@ import java.lang.constant.ClassDesc;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,7 @@ public final class CellRunner extends DirectExecutionControl {
 
     private volatile long stopDeadline;
     private Object value;
+    private final List<Class<?>> ranClasses = new ArrayList<>();
     private Halt halt;
 
     /** Why the last snippet ended early, if it did: it called {@code System.exit}, or it was interrupted. */
@@ -78,6 +81,16 @@ public final class CellRunner extends DirectExecutionControl {
         return v;
     }
 
+    /**
+     * The classes JShell generated for the snippets run since the last call (their variables are static fields
+     * of them); cleared by the call. One source can run several: {@code int a = f(), b = g();}.
+     */
+    public List<Class<?>> takeSnippetClasses() {
+        List<Class<?>> classes = List.copyOf(ranClasses);
+        ranClasses.clear();
+        return classes;
+    }
+
     /** Why the last snippet run ended early (cleared by the call), or {@code null} if it ran to its end. */
     public Halt takeHalt() {
         Halt h = halt;
@@ -100,6 +113,7 @@ public final class CellRunner extends DirectExecutionControl {
     protected String invoke(Method doit) throws Exception {
         value = null;
         halt = null;
+        ranClasses.add(doit.getDeclaringClass());
         if (StopCheck.requested()) { // interrupted while compiling: do not start
             return halted(new Halt.Interrupted(false));
         }

@@ -11,7 +11,7 @@ import java.security.ProtectionDomain;
  * traps {@code System.exit} in every library class loaded after it — lab-lib's CLI {@code main}, for instance,
  * ends with {@code System.exit} — so that calling it from a cell ends the cell, not the kernel.
  *
- * <p>Not covered: JDK classes, classes loaded before the agent, and exits reached through reflection or a
+ * <p>Not covered: JDK classes (named modules), classes loaded before the agent, and exits reached through reflection or a
  * method handle ({@code System::exit}); for those the kernel's shutdown hook at least says what happened.
  */
 public final class ExitGuardAgent {
@@ -26,9 +26,10 @@ public final class ExitGuardAgent {
         SnippetWeaver weaver = new SnippetWeaver(ClassHierarchyResolver.defaultResolver());
         instrumentation.addTransformer(new ClassFileTransformer() {
             @Override
-            public byte[] transform(ClassLoader loader, String className, Class<?> redefined,
+            public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                                     ProtectionDomain domain, byte[] bytes) {
-                if (loader == null || loader == ClassLoader.getPlatformClassLoader() || className == null
+                // Named modules are the JDK's (javac and JShell among them); libraries come on the class path.
+                if (module.isNamed() || loader == null || className == null
                         || className.startsWith("org/slmlab/kernel/") || className.startsWith("REPL/")
                         || !(contains(bytes, EXIT) || contains(bytes, HALT))) {
                     return null;

@@ -47,7 +47,7 @@ public final class KernelInstaller {
 
     /**
      * Writes {@code kernels/slmlab-java/} with {@code kernel.json} and a copy of {@code kernelJar};
-     * replaces an earlier installation (and its class-data archive, which belongs to the old jar).
+     * replaces an earlier installation.
      */
     public static Path install(Path kernelJar, Path kernels, Path java) throws IOException {
         if (!Files.isRegularFile(kernelJar)) {
@@ -56,7 +56,6 @@ public final class KernelInstaller {
         Path dir = kernels.resolve(KernelSpec.NAME);
         Files.createDirectories(dir);
         Files.copy(kernelJar, dir.resolve(KernelSpec.JAR), StandardCopyOption.REPLACE_EXISTING);
-        Files.deleteIfExists(dir.resolve("kernel.jsa"));
         Files.writeString(dir.resolve("kernel.json"), KernelSpec.json(java));
         return dir;
     }

@@ -26,9 +26,6 @@ public final class KernelSpec {
             "--sun-misc-unsafe-memory-access=allow",          // Guava (via Tablesaw) would warn on every start
             "-Djava.awt.headless=true",                       // charts are drawn into images, never windows
             "-XX:MaxRAMPercentage=50",                        // models are big; half the machine, not a quarter
-            "-XX:+AutoCreateSharedArchive",                   // class-data sharing: faster starts after the first
-            "-XX:SharedArchiveFile={resource_dir}/kernel.jsa",
-            "-Xlog:cds=off", "-Xlog:aot=off",                 // ...without CDS chatter in Jupyter's log
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"); // jjava's protocol logging: warnings only
 
     private KernelSpec() {

@@ -107,6 +107,29 @@ class JavaSessionTest {
     }
 
     @Test
+    void aRedeclaredVariableLetsGoOfItsOldValue() throws Exception {
+        // The probe is assigned by a statement: a declaration using `big` would be invalidated by its redeclaration.
+        run("java.lang.ref.WeakReference<byte[]> bigProbe;\nvar big = new byte[1 << 20];\nbigProbe = new java.lang.ref.WeakReference<>(big);");
+        run("var big = 1;");
+        assertCollected("bigProbe");
+    }
+
+    @Test
+    void anExpressionsValueIsNotKeptAfterItWasShown() throws Exception {
+        run("java.lang.ref.WeakReference<byte[]> madeProbe;\nbyte[] make() { byte[] b = new byte[1 << 20]; madeProbe = new java.lang.ref.WeakReference<>(b); return b; }");
+        assertEquals(1 << 20, ((byte[]) value("make()")).length);
+        assertCollected("madeProbe");
+    }
+
+    private static void assertCollected(String probe) throws Exception {
+        for (int i = 0; i < 20 && !Boolean.TRUE.equals(value(probe + ".get() == null")); i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertEquals(true, value(probe + ".get() == null"));
+    }
+
+    @Test
     void compileErrorsNameTheLineAndPointAtTheCode() throws CellFailure {
         CellFailure f = failure("int a = 1;\nint b = foo + 1;");
         assertEquals("CompileError", f.errorName());

@@ -41,10 +41,10 @@ class KernelProtocolIT {
         String json = new String(out, StandardCharsets.UTF_8);
         assertEquals(0, probe.exitValue(), json);
         JsonNode facts = new ObjectMapper().readTree(json);
-        System.out.println("kernel timings: " + facts.path("cold_ready_s") + " s to ready, first cell "
-                + facts.path("cold_first_cell_s") + " s, trivial cell " + facts.path("trivial_cell_ms") + " ms; with the "
-                + "class-data archive: " + facts.path("warm_ready_s") + " s, " + facts.path("warm_first_cell_s") + " s, "
-                + facts.path("warm_trivial_cell_ms") + " ms");
+        System.out.println("kernel timings (wall / kernel CPU): ready " + facts.path("ready_s") + " s / "
+                + facts.path("ready_cpu_s") + " s; first cell " + facts.path("first_cell_s") + " s / "
+                + facts.path("first_cell_cpu_total_s") + " s since start; trivial cell " + facts.path("trivial_cell_ms")
+                + " ms / " + facts.path("trivial_cell_cpu_ms") + " ms");
 
         assertEquals("error", facts.path("interrupt_reply").path("status").asText());
         assertEquals("Interrupted", facts.path("interrupt_reply").path("ename").asText());
