@@ -111,7 +111,9 @@ class NotebookKernelIT {
 
         String exitCell = outputs(nb, "exit", "stream").stream().map(o -> text(o.path("text"))).reduce("", String::concat);
         assertTrue(exitCell.contains("before") && !exitCell.contains("after"), exitCell);
-        assertEquals("40", result(nb, "alive", "text/plain"), "the kernel survived System.exit(0)");
+        String cli = outputs(nb, "cli", "stream").stream().map(o -> text(o.path("text"))).reduce("", String::concat);
+        assertTrue(cli.contains("SLM Lab") && cli.contains("System.exit(0) was called"), cli);
+        assertEquals("40", result(nb, "alive", "text/plain"), "the kernel survived System.exit(0), also from lab-lib");
     }
 
     @Test
