@@ -105,7 +105,7 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     private void printModel(PrintWriter out, GGUFFile f) {
-        String arch = f.getString("general.architecture", null);
+        String arch = f.get("general.architecture").orElse(null) instanceof GGUFValue.StringValue s ? s.value() : null;
         section(out, "Model");
         out.printf("  architecture  %s%n", arch == null ? "(none: general.architecture is missing)" : arch);
         if (f.has("general.name")) {
@@ -129,11 +129,11 @@ public final class InspectCommand implements Callable<Integer> {
                 out.printf("    %-40s %-14s %s%n", name, shortValue(value), meaning);
             }
         });
-        long embd = f.getLong(prefix + "embedding_length", 0);
-        long heads = f.getLong(prefix + "attention.head_count", 0);
-        long kvHeads = f.getLong(prefix + "attention.head_count_kv", heads);
+        long embd = integer(f, prefix + "embedding_length", 0);
+        long heads = integer(f, prefix + "attention.head_count", 0);
+        long kvHeads = integer(f, prefix + "attention.head_count_kv", heads);
         if (heads > 0) {
-            long headDim = f.getLong(prefix + "attention.key_length", embd / heads);
+            long headDim = integer(f, prefix + "attention.key_length", embd / heads);
             out.printf("    %-40s %-14d %s%n", "(head size)", headDim,
                     f.has(prefix + "attention.key_length") ? "from attention.key_length" : "embedding_length / head_count");
             if (kvHeads > 0 && kvHeads < heads) {
@@ -148,7 +148,7 @@ public final class InspectCommand implements Callable<Integer> {
             return;
         }
         section(out, "Tokenizer");
-        String model = f.getString("tokenizer.ggml.model");
+        String model = f.value("tokenizer.ggml.model").toString();
         out.printf("  type          %s — %s%n", model, TOKENIZER_KINDS.getOrDefault(model, "unknown to this lab"));
         if (f.has("tokenizer.ggml.pre")) {
             out.printf("  pre-tokenizer %s%n", f.value("tokenizer.ggml.pre"));
@@ -211,6 +211,14 @@ public final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  parameters: %s (%s)   tensor bytes: %s (%s)   average: %.3f bits per weight%n",
                 grouped(stats.parameters()), humanCount(stats.parameters()), grouped(stats.bytes()), human(stats.bytes()),
                 stats.bitsPerWeight());
+    }
+
+    /**
+     * An integer key, or {@code otherwise} when it is missing or not an integer: a file with odd metadata is
+     * still shown (it is well-formed, or open would have failed).
+     */
+    private static long integer(GGUFFile f, String key, long otherwise) {
+        return f.get(key).orElse(null) instanceof GGUFValue.IntValue i && !i.exceedsLong() ? i.value() : otherwise;
     }
 
     // ---- formatting ----

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slmlab.gguf.GGUFFile;
 import org.slmlab.testing.SharedReference;
 
 /** {@code lab inspect}, in process and as a separate java process the way a user runs it. */
@@ -78,5 +82,41 @@ class InspectCommandTest {
         LabRun missing = LabRun.inProcess("inspect", file.resolveSibling("no-such-file.gguf").toString());
         assertEquals(2, missing.status());
         assertEquals(1, missing.err().lines().count(), missing.err());
+    }
+
+    /**
+     * Inspect shows any file the reader opens, however odd its metadata (a hyperparameter of the wrong type, a
+     * missing architecture ...), and any file it rejects gets the one-line error: mutated metadata bytes of
+     * valid files give exit status 0 or a GGUFFormatException's line, never another failure.
+     */
+    @Test
+    void oddButWellFormedFilesAreShownAndBrokenOnesRejected(@TempDir Path tmp) throws IOException {
+        SplittableRandom random = new SplittableRandom(7);
+        int shown = 0;
+        for (String name : List.of("malformed/valid_base.gguf", "models/mini-llama-Q4_0.gguf")) {
+            byte[] original = Files.readAllBytes(SharedReference.path(name));
+            long metadataEnd;
+            try (GGUFFile f = GGUFFile.open(SharedReference.path(name))) {
+                metadataEnd = f.dataOffset();
+            }
+            for (int i = 0; i < 60; i++) {
+                byte[] bytes = original.clone();
+                int at = random.nextInt((int) metadataEnd);
+                bytes[at] = (byte) random.nextInt(256);
+                Path file = tmp.resolve("case.gguf");
+                Files.write(file, bytes);
+                LabRun run = LabRun.inProcess("inspect", file.toString());
+                String what = name + " with byte " + at + " = " + bytes[at] + ": " + run.err();
+                if (run.status() == 0) {
+                    shown++;
+                    assertTrue(run.out().contains("Metadata ("), what);
+                } else {
+                    assertEquals(2, run.status(), what);
+                    assertEquals(1, run.err().lines().count(), what);
+                    assertTrue(run.err().startsWith("lab inspect: " + file + ": at byte "), what);
+                }
+            }
+        }
+        assertTrue(shown > 10, "some mutants are well-formed: " + shown);
     }
 }
