@@ -1,5 +1,7 @@
 package org.slmlab.quant;
 
+import java.util.Arrays;
+
 /**
  * The scale searches of ggml's k-quants ({@code ggml-quants.c}): given a group of weights, find the scale (and
  * for the "x + min" formats the min) whose rounded codes reproduce the group best.
@@ -31,19 +33,9 @@ final class KQuantSearch {
      * null. Returns the scale (0 for an all-zero group, whose codes are all 0).
      */
     static float makeQxQuants(int n, int nmax, float[] x, int xo, byte[] L, int lo, float[] qw, int qwo) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; ++i) {
-            float ax = Math.abs(x[xo + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xo + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
-            for (int i = 0; i < n; ++i) {
-                L[lo + i] = 0;
-            }
+        float max = LegacyQuantizers.signedAbsMax(x, xo, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
+            Arrays.fill(L, lo, lo + n, (byte) 0);
             return 0f;
         }
         float iscale = -nmax / max;
@@ -90,19 +82,9 @@ final class KQuantSearch {
      * x², then up to five rounds of coordinate descent that move single codes while the weighted fit improves.
      */
     static float makeQ3Quants(int n, int nmax, float[] x, int xo, byte[] L, int lo) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; ++i) {
-            float ax = Math.abs(x[xo + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xo + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
-            for (int i = 0; i < n; ++i) {
-                L[lo + i] = 0;
-            }
+        float max = LegacyQuantizers.signedAbsMax(x, xo, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
+            Arrays.fill(L, lo, lo + n, (byte) 0);
             return 0f;
         }
         float iscale = -nmax / max;
@@ -149,14 +131,22 @@ final class KQuantSearch {
     }
 
     /**
-     * ggml's {@code make_qkx2_quants}: codes L in [0, nmax] for {@code x ≈ scale·L - theMin}, searched over
-     * {@code nstep+1} inverse scales {@code (rmin + rdelta·is + nmax)/(max - min)}; each candidate's scale and min
-     * come from a weighted least-squares fit, and the candidate with the least weighted error (absolute when
-     * {@code useMad}, squared otherwise) wins. Returns the scale and stores the (non-negative) min at
-     * {@code mins[mi]}. {@code aux} is scratch of at least n bytes.
+     * ggml's {@code make_qkx2_quants} and {@code make_qkx3_quants}: codes L in [0, nmax] for
+     * {@code x ≈ scale·L - theMin}, searched over {@code nstep+1} inverse scales
+     * {@code (rmin + rdelta·is + nmax)/(max - min)}; each candidate's scale and min come from a weighted
+     * least-squares fit, and the candidate with the least weighted error (absolute when {@code useMad}, squared
+     * otherwise) wins. Returns the scale and stores the (non-negative) min at {@code mins[mi]}. {@code aux} is
+     * scratch of at least n bytes.
+     *
+     * <p>The two ggml functions differ only in how a candidate computes its codes: qkx2 rounds
+     * {@code v = iscale·(x - min)} and clamps the integer; qkx3 ({@code clampFirst}, used with an importance
+     * matrix) clamps v to {@code nmax} before rounding and gives code 0 for {@code v ≤ 0}, so that a fitted min
+     * close to max cannot feed a huge or NaN value to {@link Rounding#nearestInt}. For finite v in range both
+     * give the same code.
      */
-    static float makeQkx2Quants(int n, int nmax, float[] x, int xo, float[] weights, int wo, byte[] L, int lo,
-            float[] mins, int mi, byte[] aux, float rmin, float rdelta, int nstep, boolean useMad) {
+    static float makeQkxQuants(int n, int nmax, float[] x, int xo, float[] weights, int wo, byte[] L, int lo,
+            float[] mins, int mi, byte[] aux, float rmin, float rdelta, int nstep, boolean useMad,
+            boolean clampFirst) {
         float min = x[xo];
         float max = x[xo];
         float sumW = weights[wo];
@@ -176,10 +166,8 @@ final class KQuantSearch {
         if (min > 0) {
             min = 0;
         }
-        if (max == min) {
-            for (int i = 0; i < n; ++i) {
-                L[lo + i] = 0;
-            }
+        if (max <= min) { // ggml's qkx2 tests max == min: the same, as min ≤ 0 ≤ max here
+            Arrays.fill(L, lo, lo + n, (byte) 0);
             mins[mi] = -min;
             return 0f;
         }
@@ -199,7 +187,13 @@ final class KQuantSearch {
             float sumL2 = 0;
             float sumXL = 0;
             for (int i = 0; i < n; ++i) {
-                int l = clamp(Rounding.nearestInt(iscale * (x[xo + i] - min)), 0, nmax);
+                float v = iscale * (x[xo + i] - min);
+                int l;
+                if (clampFirst) {
+                    l = v > 0 ? Rounding.nearestInt(Math.min(v, (float) nmax)) : 0;
+                } else {
+                    l = clamp(Rounding.nearestInt(v), 0, nmax);
+                }
                 aux[i] = (byte) l;
                 float w = weights[wo + i];
                 sumL += w * l;
@@ -233,87 +227,6 @@ final class KQuantSearch {
     }
 
     /**
-     * ggml's {@code make_qkx3_quants} with importance weights: {@link #makeQkx2Quants} as used by the imatrix
-     * quantizers, with squared error and codes computed from the clamped value {@code min(v, nmax)} (v ≤ 0 gives
-     * code 0), which keeps a fitted min near max from producing huge or NaN inputs to {@link Rounding#nearestInt}.
-     */
-    static float makeQkx3Quants(int n, int nmax, float[] x, int xo, float[] weights, int wo, byte[] L, int lo,
-            float[] mins, int mi, byte[] aux, float rmin, float rdelta, int nstep) {
-        float min = x[xo];
-        float max = x[xo];
-        float sumW = weights[wo];
-        float sumX = sumW * x[xo];
-        for (int i = 1; i < n; ++i) {
-            float xi = x[xo + i];
-            if (xi < min) {
-                min = xi;
-            }
-            if (xi > max) {
-                max = xi;
-            }
-            float w = weights[wo + i];
-            sumW += w;
-            sumX += w * xi;
-        }
-        if (min > 0) {
-            min = 0;
-        }
-        if (max <= min) {
-            for (int i = 0; i < n; ++i) {
-                L[lo + i] = 0;
-            }
-            mins[mi] = -min;
-            return 0f;
-        }
-        float iscale = nmax / (max - min);
-        float scale = 1 / iscale;
-        float bestError = 0;
-        for (int i = 0; i < n; ++i) {
-            int l = clamp(Rounding.nearestInt(iscale * (x[xo + i] - min)), 0, nmax);
-            L[lo + i] = (byte) l;
-            float diff = scale * l + min - x[xo + i];
-            bestError += weights[wo + i] * (diff * diff);
-        }
-        for (int is = 0; is <= nstep; ++is) {
-            iscale = (rmin + rdelta * is + nmax) / (max - min);
-            float sumL = 0;
-            float sumL2 = 0;
-            float sumXL = 0;
-            for (int i = 0; i < n; ++i) {
-                float v = iscale * (x[xo + i] - min);
-                int l = v > 0 ? Rounding.nearestInt(Math.min(v, (float) nmax)) : 0;
-                aux[i] = (byte) l;
-                float w = weights[wo + i];
-                sumL += w * l;
-                sumL2 += w * l * l;
-                sumXL += w * l * x[xo + i];
-            }
-            float det = sumW * sumL2 - sumL * sumL;
-            if (det > 0) {
-                float thisScale = (sumW * sumXL - sumX * sumL) / det;
-                float thisMin = (sumL2 * sumX - sumL * sumXL) / det;
-                if (thisMin > 0) {
-                    thisMin = 0;
-                    thisScale = sumXL / sumL2;
-                }
-                float error = 0;
-                for (int i = 0; i < n; ++i) {
-                    float diff = thisScale * aux[i] + thisMin - x[xo + i];
-                    error += weights[wo + i] * (diff * diff);
-                }
-                if (error < bestError) {
-                    System.arraycopy(aux, 0, L, lo, n);
-                    bestError = error;
-                    scale = thisScale;
-                    min = thisMin;
-                }
-            }
-        }
-        mins[mi] = -min;
-        return scale;
-    }
-
-    /**
      * ggml's {@code make_qp_quants}: codes L in [0, nmax] for non-negative values (the sub-block scales and
      * mins of the imatrix quantizers), {@code x ≈ scale·L}. Tries nine inverse scales around {@code nmax/max},
      * keeps the best by weighted squared error, then refines codes by coordinate descent. Codes live in
@@ -325,9 +238,7 @@ final class KQuantSearch {
             max = Math.max(max, x[xo + i]);
         }
         if (max < GROUP_MAX_EPS) {
-            for (int i = 0; i < n; ++i) {
-                L[lo + i] = 0;
-            }
+            Arrays.fill(L, lo, lo + n, (byte) 0);
             return 0f;
         }
         float iscale = nmax / max;

@@ -1,9 +1,23 @@
 package org.slmlab.quant;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.S2I;
+import static org.slmlab.quant.Simd.B128;
+import static org.slmlab.quant.Simd.B256;
+import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.I512;
+import static org.slmlab.quant.Simd.S512;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.ShortVector;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -32,6 +46,7 @@ public final class Q2_KCodec implements QuantCodec {
     private static final int QS = SCALES + NSUB;
     private static final int D = QS + TwoBitCodes.BYTES;
     private static final int DMIN = D + 2;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     @Override
     public GgmlType type() {
@@ -64,12 +79,18 @@ public final class Q2_KCodec implements QuantCodec {
         long blocks = TYPE.bytesFor(n) / BYTES;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
+            int y = dstOffset + b * QK;
             float d = LittleEndian.fp16(src, x + D);
             float dmin = LittleEndian.fp16(src, x + DMIN);
-            for (int j = 0; j < NSUB; j++) {
-                int sc = KBlocks.u8(src, x + SCALES + j);
-                KVectors.toFloats(TwoBitCodes.codes(src, x + QS, j / 2, 16 * (j % 2), Simd.B128))
-                        .mul(d * (sc & 0xF)).sub(dmin * (sc >> 4)).intoArray(dst, dstOffset + b * QK + 16 * j);
+            for (int h = 0; h < 2; h++) {
+                for (int l = 0; l < 32; l += 16) {
+                    ByteVector q = ByteVector.fromMemorySegment(B128, src, x + QS + 32 * h + l, LE);
+                    for (int k = 0; k < 4; k++) {
+                        int sc = KBlocks.u8(src, x + SCALES + 8 * h + 2 * k + l / 16);
+                        ((FloatVector) q.lanewise(LSHR, 2 * k).and((byte) 3).convertShape(B2F, F512, 0))
+                                .mul(d * (sc & 0xF)).sub(dmin * (sc >> 4)).intoArray(dst, y + 128 * h + 32 * k + l);
+                    }
+                }
             }
         }
     }
@@ -130,8 +151,8 @@ public final class Q2_KCodec implements QuantCodec {
             for (int l = 0; l < 16; l++) {
                 s.weights[l] = Math.abs(x[xo + 16 * j + l]);
             }
-            s.scales[j] = KQuantSearch.makeQkx2Quants(16, 3, x, xo + 16 * j, s.weights, 0, s.codes, 16 * j, s.mins, j,
-                    s.aux, -0.5f, 0.1f, 15, true);
+            s.scales[j] = KQuantSearch.makeQkxQuants(16, 3, x, xo + 16 * j, s.weights, 0, s.codes, 16 * j, s.mins, j,
+                    s.aux, -0.5f, 0.1f, 15, true, false);
             if (s.scales[j] > maxScale) {
                 maxScale = s.scales[j];
             }
@@ -176,8 +197,8 @@ public final class Q2_KCodec implements QuantCodec {
             for (int l = 0; l < 16; l++) {
                 s.subWeights[j] += s.weights[l];
             }
-            s.scales[j] = KQuantSearch.makeQkx3Quants(16, 3, x, xo + 16 * j, s.weights, 0, s.codes, 16 * j, s.mins,
-                    j, s.aux, -0.9f, 0.05f, 36);
+            s.scales[j] = KQuantSearch.makeQkxQuants(16, 3, x, xo + 16 * j, s.weights, 0, s.codes, 16 * j, s.mins,
+                    j, s.aux, -0.9f, 0.05f, 36, false, true);
         }
         float dm = KQuantSearch.makeQpQuants(NSUB, 15, s.scales, 0, s.scaleCodes, 0, s.subWeights, 0);
         float mm = KQuantSearch.makeQpQuants(NSUB, 15, s.mins, 0, s.minCodes, 0, s.subWeights, 0);
@@ -222,20 +243,32 @@ public final class Q2_KCodec implements QuantCodec {
         return sum;
     }
 
+    /**
+     * Per run of 32 bytes of codes, each of its four bit pairs gives 32 consecutive weights (two sub-blocks):
+     * times their activations as 16-bit products, widened to ints and scaled by the sub-block scales.
+     */
     @Override
     public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
         long blocks = TYPE.bytesFor(n) / BYTES;
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             long x = wOffset + (long) b * BYTES;
-            long a = actOffset + (long) b * GgmlType.Q8_K.typeSize();
-            IntVector acc = IntVector.zero(Simd.I512);
-            for (int run = 0; run < 8; run++) {
-                acc = KVectors.accumulate(acc, TwoBitCodes.codes(w, x + QS, run, 0, Simd.B256),
-                        KVectors.bytes32(act, a + Q8_KCodec.QS + 32 * run),
-                        KBlocks.u8(w, x + SCALES + 2 * run) & 0xF, KBlocks.u8(w, x + SCALES + 2 * run + 1) & 0xF);
+            long a = actOffset + (long) b * Q8_KCodec.BLOCK_BYTES;
+            IntVector acc = IntVector.zero(I512);
+            for (int h = 0; h < 2; h++) {
+                ByteVector q = ByteVector.fromMemorySegment(B256, w, x + QS + 32 * h, LE);
+                for (int k = 0; k < 4; k++) {
+                    ShortVector av = (ShortVector) ByteVector
+                            .fromMemorySegment(B256, act, a + Q8_KCodec.QS + 128 * h + 32 * k, LE)
+                            .convertShape(B2S, S512, 0);
+                    ShortVector p = ((ShortVector) q.lanewise(LSHR, 2 * k).and((byte) 3).convertShape(B2S, S512, 0))
+                            .mul(av);
+                    int j = 8 * h + 2 * k;
+                    acc = acc.add(((IntVector) p.convertShape(S2I, I512, 0)).mul(KBlocks.u8(w, x + SCALES + j) & 0xF))
+                            .add(((IntVector) p.convertShape(S2I, I512, 1)).mul(KBlocks.u8(w, x + SCALES + j + 1) & 0xF));
+                }
             }
-            sum += combine(w, x, act, a, acc.reduceLanes(VectorOperators.ADD));
+            sum += combine(w, x, act, a, acc.reduceLanes(ADD));
         }
         return sum;
     }

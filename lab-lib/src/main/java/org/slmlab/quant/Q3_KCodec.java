@@ -1,13 +1,25 @@
 package org.slmlab.quant;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.S2I;
+import static org.slmlab.quant.Simd.B128;
+import static org.slmlab.quant.Simd.B256;
+import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.I512;
+import static org.slmlab.quant.Simd.S512;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import jdk.incubator.vector.ShortVector;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -39,6 +51,7 @@ public final class Q3_KCodec implements QuantCodec {
     private static final int QS = HMASK + QK / 8;
     private static final int SCALES = QS + TwoBitCodes.BYTES;
     private static final int D = SCALES + 12;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     @Override
     public GgmlType type() {
@@ -73,13 +86,6 @@ public final class Q3_KCodec implements QuantCodec {
         return (TwoBitCodes.code(s, x + QS, i) | high << 2) - 4;
     }
 
-    /** The signed codes of weights {@code 32·run + l} onwards, one per lane of {@code species}. */
-    private static ByteVector codes(MemorySegment s, long x, int run, int l, VectorSpecies<Byte> species) {
-        ByteVector h = ByteVector.fromMemorySegment(species, s, x + HMASK + l, ByteOrder.LITTLE_ENDIAN);
-        ByteVector high = h.lanewise(VectorOperators.LSHR, run).and((byte) 1).lanewise(VectorOperators.LSHL, 2);
-        return TwoBitCodes.codes(s, x + QS, run, l, species).or(high).sub((byte) 4);
-    }
-
     @Override
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         long blocks = TYPE.bytesFor(n) / BYTES;
@@ -97,10 +103,20 @@ public final class Q3_KCodec implements QuantCodec {
         long blocks = TYPE.bytesFor(n) / BYTES;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
+            int y = dstOffset + b * QK;
             float d = LittleEndian.fp16(src, x + D);
-            for (int j = 0; j < NSUB; j++) {
-                KVectors.toFloats(codes(src, x, j / 2, 16 * (j % 2), Simd.B128)).mul(d * scale(src, x, j))
-                        .intoArray(dst, dstOffset + b * QK + 16 * j);
+            for (int l = 0; l < 32; l += 16) {
+                ByteVector hm = ByteVector.fromMemorySegment(B128, src, x + HMASK + l, LE);
+                for (int h = 0; h < 2; h++) {
+                    ByteVector q = ByteVector.fromMemorySegment(B128, src, x + QS + 32 * h + l, LE);
+                    for (int k = 0; k < 4; k++) {
+                        int run = 4 * h + k; // weights 32·run + l onwards; their high bits are bit `run` of hmask
+                        ByteVector code = q.lanewise(LSHR, 2 * k).and((byte) 3)
+                                .or(hm.lanewise(LSHR, run).and((byte) 1).lanewise(LSHL, 2)).sub((byte) 4);
+                        ((FloatVector) code.convertShape(B2F, F512, 0)).mul(d * scale(src, x, 2 * run + l / 16))
+                                .intoArray(dst, y + 32 * run + l);
+                    }
+                }
             }
         }
     }
@@ -215,20 +231,30 @@ public final class Q3_KCodec implements QuantCodec {
         return sum;
     }
 
+    /** As Q2_K's kernel, with the third bit of each code from {@code hmask} and the codes made signed. */
     @Override
     public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
         long blocks = TYPE.bytesFor(n) / BYTES;
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             long x = wOffset + (long) b * BYTES;
-            long a = actOffset + (long) b * GgmlType.Q8_K.typeSize();
-            IntVector acc = IntVector.zero(Simd.I512);
-            for (int run = 0; run < 8; run++) {
-                acc = KVectors.accumulate(acc, codes(w, x, run, 0, Simd.B256),
-                        KVectors.bytes32(act, a + Q8_KCodec.QS + 32 * run),
-                        scale(w, x, 2 * run), scale(w, x, 2 * run + 1));
+            long a = actOffset + (long) b * Q8_KCodec.BLOCK_BYTES;
+            ByteVector hm = ByteVector.fromMemorySegment(B256, w, x + HMASK, LE);
+            IntVector acc = IntVector.zero(I512);
+            for (int h = 0; h < 2; h++) {
+                ByteVector q = ByteVector.fromMemorySegment(B256, w, x + QS + 32 * h, LE);
+                for (int k = 0; k < 4; k++) {
+                    int run = 4 * h + k;
+                    ByteVector code = q.lanewise(LSHR, 2 * k).and((byte) 3)
+                            .or(hm.lanewise(LSHR, run).and((byte) 1).lanewise(LSHL, 2)).sub((byte) 4);
+                    ShortVector av = (ShortVector) ByteVector
+                            .fromMemorySegment(B256, act, a + Q8_KCodec.QS + 32 * run, LE).convertShape(B2S, S512, 0);
+                    ShortVector p = ((ShortVector) code.convertShape(B2S, S512, 0)).mul(av);
+                    acc = acc.add(((IntVector) p.convertShape(S2I, I512, 0)).mul(scale(w, x, 2 * run)))
+                            .add(((IntVector) p.convertShape(S2I, I512, 1)).mul(scale(w, x, 2 * run + 1)));
+                }
             }
-            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, a) * acc.reduceLanes(VectorOperators.ADD);
+            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, a) * acc.reduceLanes(ADD);
         }
         return sum;
     }

@@ -1,10 +1,23 @@
 package org.slmlab.quant;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.S2I;
+import static org.slmlab.quant.Simd.B128;
+import static org.slmlab.quant.Simd.B256;
+import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.I512;
+import static org.slmlab.quant.Simd.S512;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -23,12 +36,14 @@ import org.slmlab.gguf.GgmlType;
  * nibbles are laid out as in Q4_K (byte {@code l} of 32-byte group {@code g}: weight {@code 64g + l} low,
  * {@code 64g + 32 + l} high); the high bit of weight {@code 32j + l} is bit {@code j} of {@code qh[l]}.
  *
- * <p>Quantization, dequantization and the Q8_K dot product are shared with Q4_K: see {@link ScaleMinCodec}.
+ * <p>The quantizer and the scalar references are shared with Q4_K: see {@link ScaleMinCodec}.
  */
 public final class Q5_KCodec extends ScaleMinCodec {
 
     private static final int QH = CODES;
     private static final int QS = QH + QK / 8;
+    private static final int BYTES = GgmlType.Q5_K.typeSize();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     public Q5_KCodec() {
         super(GgmlType.Q5_K);
@@ -45,12 +60,58 @@ public final class Q5_KCodec extends ScaleMinCodec {
     }
 
     @Override
-    ByteVector codes(MemorySegment s, long x, int sub, int l, VectorSpecies<Byte> species) {
-        ByteVector q = ByteVector.fromMemorySegment(species, s, x + QS + 32 * (sub / 2) + l,
-                ByteOrder.LITTLE_ENDIAN);
-        ByteVector h = ByteVector.fromMemorySegment(species, s, x + QH + l, ByteOrder.LITTLE_ENDIAN);
-        ByteVector low = sub % 2 == 0 ? q.and((byte) 0xF) : q.lanewise(VectorOperators.LSHR, 4);
-        return low.or(h.lanewise(VectorOperators.LSHR, sub).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        long blocks = type().bytesFor(n) / BYTES;
+        for (int b = 0; b < blocks; b++) {
+            long x = offset + (long) b * BYTES;
+            int y = dstOffset + b * QK;
+            float d = LittleEndian.fp16(src, x + D);
+            float dmin = LittleEndian.fp16(src, x + DMIN);
+            for (int g = 0; g < 4; g++) {
+                float d1 = d * ScaleMinPacking.scale(src, x + SCALES, 2 * g);
+                float m1 = dmin * ScaleMinPacking.min(src, x + SCALES, 2 * g);
+                float d2 = d * ScaleMinPacking.scale(src, x + SCALES, 2 * g + 1);
+                float m2 = dmin * ScaleMinPacking.min(src, x + SCALES, 2 * g + 1);
+                for (int l = 0; l < 32; l += 16) {
+                    ByteVector q = ByteVector.fromMemorySegment(B128, src, x + QS + 32 * g + l, LE);
+                    ByteVector h = ByteVector.fromMemorySegment(B128, src, x + QH + l, LE);
+                    ByteVector lo = q.and((byte) 0xF).or(h.lanewise(LSHR, 2 * g).and((byte) 1).lanewise(LSHL, 4));
+                    ByteVector hi = q.lanewise(LSHR, 4).or(h.lanewise(LSHR, 2 * g + 1).and((byte) 1).lanewise(LSHL, 4));
+                    ((FloatVector) lo.convertShape(B2F, F512, 0)).mul(d1).sub(m1).intoArray(dst, y + 64 * g + l);
+                    ((FloatVector) hi.convertShape(B2F, F512, 0)).mul(d2).sub(m2).intoArray(dst, y + 64 * g + 32 + l);
+                }
+            }
+        }
+    }
+
+    /** As Q4_K's kernel, with the fifth bit of each code added from {@code qh} before the products. */
+    @Override
+    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        long blocks = type().bytesFor(n) / BYTES;
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            long x = wOffset + (long) b * BYTES;
+            long a = actOffset + (long) b * Q8_KCodec.BLOCK_BYTES;
+            ByteVector h = ByteVector.fromMemorySegment(B256, w, x + QH, LE);
+            IntVector acc = IntVector.zero(I512);
+            for (int g = 0; g < 4; g++) {
+                ByteVector q = ByteVector.fromMemorySegment(B256, w, x + QS + 32 * g, LE);
+                ByteVector lo = q.and((byte) 0xF).or(h.lanewise(LSHR, 2 * g).and((byte) 1).lanewise(LSHL, 4));
+                ByteVector hi = q.lanewise(LSHR, 4).or(h.lanewise(LSHR, 2 * g + 1).and((byte) 1).lanewise(LSHL, 4));
+                ShortVector aLo = (ShortVector) ByteVector.fromMemorySegment(B256, act, a + Q8_KCodec.QS + 64 * g, LE)
+                        .convertShape(B2S, S512, 0);
+                ShortVector aHi = (ShortVector) ByteVector
+                        .fromMemorySegment(B256, act, a + Q8_KCodec.QS + 64 * g + 32, LE).convertShape(B2S, S512, 0);
+                ShortVector pLo = ((ShortVector) lo.convertShape(B2S, S512, 0)).mul(aLo);
+                ShortVector pHi = ((ShortVector) hi.convertShape(B2S, S512, 0)).mul(aHi);
+                IntVector sLo = ((IntVector) pLo.convertShape(S2I, I512, 0)).add(pLo.convertShape(S2I, I512, 1));
+                IntVector sHi = ((IntVector) pHi.convertShape(S2I, I512, 0)).add(pHi.convertShape(S2I, I512, 1));
+                acc = acc.add(sLo.mul(ScaleMinPacking.scale(w, x + SCALES, 2 * g)))
+                        .add(sHi.mul(ScaleMinPacking.scale(w, x + SCALES, 2 * g + 1)));
+            }
+            sum += combine(w, x, act, a, acc.reduceLanes(ADD));
+        }
+        return sum;
     }
 
     @Override

@@ -1,10 +1,24 @@
 package org.slmlab.quant;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.S2I;
+import static org.slmlab.quant.Simd.B128;
+import static org.slmlab.quant.Simd.B256;
+import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.I512;
+import static org.slmlab.quant.Simd.S512;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.ShortVector;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -36,6 +50,7 @@ public final class Q6_KCodec implements QuantCodec {
     private static final int QH = QL + QK / 2;
     private static final int SCALES = QH + QK / 4;
     private static final int D = SCALES + QK / 16;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     @Override
     public GgmlType type() {
@@ -73,12 +88,6 @@ public final class Q6_KCodec implements QuantCodec {
         }
     }
 
-    /** Code bytes (q - 32) from four low bits and the two high bits at {@code shift} of {@code high}. */
-    private static ByteVector codes(ByteVector low4, ByteVector high, int shift) {
-        ByteVector hi2 = high.lanewise(VectorOperators.LSHR, shift).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-        return low4.or(hi2).sub((byte) 32);
-    }
-
     @Override
     public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         long blocks = TYPE.bytesFor(n) / BYTES;
@@ -88,18 +97,25 @@ public final class Q6_KCodec implements QuantCodec {
             for (int half = 0; half < 2; half++) {
                 int y = dstOffset + b * QK + 128 * half;
                 for (int l = 0; l < 32; l += 16) {
-                    ByteVector qlA = KVectors.bytes16(src, x + QL + 64 * half + l);
-                    ByteVector qlB = KVectors.bytes16(src, x + QL + 64 * half + 32 + l);
-                    ByteVector qh = KVectors.bytes16(src, x + QH + 32 * half + l);
+                    ByteVector qlA = ByteVector.fromMemorySegment(B128, src, x + QL + 64 * half + l, LE);
+                    ByteVector qlB = ByteVector.fromMemorySegment(B128, src, x + QL + 64 * half + 32 + l, LE);
+                    ByteVector qh = ByteVector.fromMemorySegment(B128, src, x + QH + 32 * half + l, LE);
+                    // quarter k of the half: low nibble of qlA/qlB (k = 0, 1) or high nibble (k = 2, 3), top bits
+                    // from bit pair k of qh
+                    ByteVector q0 = qlA.and((byte) 0xF).or(qh.and((byte) 3).lanewise(LSHL, 4)).sub((byte) 32);
+                    ByteVector q1 = qlB.and((byte) 0xF).or(qh.lanewise(LSHR, 2).and((byte) 3).lanewise(LSHL, 4))
+                            .sub((byte) 32);
+                    ByteVector q2 = qlA.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 4).and((byte) 3).lanewise(LSHL, 4))
+                            .sub((byte) 32);
+                    ByteVector q3 = qlB.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 6).lanewise(LSHL, 4)).sub((byte) 32);
                     int sc = 8 * half + l / 16;
-                    KVectors.toFloats(codes(qlA.and((byte) 0xF), qh, 0))
-                            .mul(d * scale(src, x, sc)).intoArray(dst, y + l);
-                    KVectors.toFloats(codes(qlB.and((byte) 0xF), qh, 2))
-                            .mul(d * scale(src, x, sc + 2)).intoArray(dst, y + 32 + l);
-                    KVectors.toFloats(codes(qlA.lanewise(VectorOperators.LSHR, 4), qh, 4))
-                            .mul(d * scale(src, x, sc + 4)).intoArray(dst, y + 64 + l);
-                    KVectors.toFloats(codes(qlB.lanewise(VectorOperators.LSHR, 4), qh, 6))
-                            .mul(d * scale(src, x, sc + 6)).intoArray(dst, y + 96 + l);
+                    ((FloatVector) q0.convertShape(B2F, F512, 0)).mul(d * scale(src, x, sc)).intoArray(dst, y + l);
+                    ((FloatVector) q1.convertShape(B2F, F512, 0)).mul(d * scale(src, x, sc + 2))
+                            .intoArray(dst, y + 32 + l);
+                    ((FloatVector) q2.convertShape(B2F, F512, 0)).mul(d * scale(src, x, sc + 4))
+                            .intoArray(dst, y + 64 + l);
+                    ((FloatVector) q3.convertShape(B2F, F512, 0)).mul(d * scale(src, x, sc + 6))
+                            .intoArray(dst, y + 96 + l);
                 }
             }
         }
@@ -187,30 +203,50 @@ public final class Q6_KCodec implements QuantCodec {
         return sum;
     }
 
+    /**
+     * Per half of 128 weights: the 32 codes of each quarter (two 16-weight sub-blocks) times their 32
+     * activations as 16-bit products (|q-32|·|a| ≤ 32·128 fits), widened to ints, each 16 scaled by their
+     * sub-block's scale. Written out without helper methods or branches on vectors: C2 then keeps every vector
+     * in a register (a helper compiled on its own would return boxed vectors).
+     */
     @Override
     public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
         long blocks = TYPE.bytesFor(n) / BYTES;
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             long x = wOffset + (long) b * BYTES;
-            long a = actOffset + (long) b * GgmlType.Q8_K.typeSize() + Q8_KCodec.QS;
-            IntVector acc = IntVector.zero(Simd.I512);
+            long a = actOffset + (long) b * Q8_KCodec.BLOCK_BYTES;
+            IntVector acc = IntVector.zero(I512);
             for (int half = 0; half < 2; half++) {
-                ByteVector qlA = KVectors.bytes32(w, x + QL + 64 * half);
-                ByteVector qlB = KVectors.bytes32(w, x + QL + 64 * half + 32);
-                ByteVector qh = KVectors.bytes32(w, x + QH + 32 * half);
+                ByteVector qlA = ByteVector.fromMemorySegment(B256, w, x + QL + 64 * half, LE);
+                ByteVector qlB = ByteVector.fromMemorySegment(B256, w, x + QL + 64 * half + 32, LE);
+                ByteVector qh = ByteVector.fromMemorySegment(B256, w, x + QH + 32 * half, LE);
+                ByteVector q0 = qlA.and((byte) 0xF).or(qh.and((byte) 3).lanewise(LSHL, 4)).sub((byte) 32);
+                ByteVector q1 = qlB.and((byte) 0xF).or(qh.lanewise(LSHR, 2).and((byte) 3).lanewise(LSHL, 4))
+                        .sub((byte) 32);
+                ByteVector q2 = qlA.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 4).and((byte) 3).lanewise(LSHL, 4))
+                        .sub((byte) 32);
+                ByteVector q3 = qlB.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 6).lanewise(LSHL, 4)).sub((byte) 32);
+                long aq = a + Q8_KCodec.QS + 128 * half;
                 int sc = 8 * half;
-                acc = KVectors.accumulate(acc, codes(qlA.and((byte) 0xF), qh, 0),
-                        KVectors.bytes32(act, a + 128 * half), scale(w, x, sc), scale(w, x, sc + 1));
-                acc = KVectors.accumulate(acc, codes(qlB.and((byte) 0xF), qh, 2),
-                        KVectors.bytes32(act, a + 128 * half + 32), scale(w, x, sc + 2), scale(w, x, sc + 3));
-                acc = KVectors.accumulate(acc, codes(qlA.lanewise(VectorOperators.LSHR, 4), qh, 4),
-                        KVectors.bytes32(act, a + 128 * half + 64), scale(w, x, sc + 4), scale(w, x, sc + 5));
-                acc = KVectors.accumulate(acc, codes(qlB.lanewise(VectorOperators.LSHR, 4), qh, 6),
-                        KVectors.bytes32(act, a + 128 * half + 96), scale(w, x, sc + 6), scale(w, x, sc + 7));
+                ShortVector p0 = ((ShortVector) q0.convertShape(B2S, S512, 0))
+                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, act, aq, LE).convertShape(B2S, S512, 0));
+                ShortVector p1 = ((ShortVector) q1.convertShape(B2S, S512, 0)).mul(
+                        (ShortVector) ByteVector.fromMemorySegment(B256, act, aq + 32, LE).convertShape(B2S, S512, 0));
+                ShortVector p2 = ((ShortVector) q2.convertShape(B2S, S512, 0)).mul(
+                        (ShortVector) ByteVector.fromMemorySegment(B256, act, aq + 64, LE).convertShape(B2S, S512, 0));
+                ShortVector p3 = ((ShortVector) q3.convertShape(B2S, S512, 0)).mul(
+                        (ShortVector) ByteVector.fromMemorySegment(B256, act, aq + 96, LE).convertShape(B2S, S512, 0));
+                acc = acc.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul(scale(w, x, sc)))
+                        .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul(scale(w, x, sc + 1)))
+                        .add(((IntVector) p1.convertShape(S2I, I512, 0)).mul(scale(w, x, sc + 2)))
+                        .add(((IntVector) p1.convertShape(S2I, I512, 1)).mul(scale(w, x, sc + 3)))
+                        .add(((IntVector) p2.convertShape(S2I, I512, 0)).mul(scale(w, x, sc + 4)))
+                        .add(((IntVector) p2.convertShape(S2I, I512, 1)).mul(scale(w, x, sc + 5)))
+                        .add(((IntVector) p3.convertShape(S2I, I512, 0)).mul(scale(w, x, sc + 6)))
+                        .add(((IntVector) p3.convertShape(S2I, I512, 1)).mul(scale(w, x, sc + 7)));
             }
-            long blockStart = actOffset + (long) b * GgmlType.Q8_K.typeSize();
-            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, blockStart) * acc.reduceLanes(VectorOperators.ADD);
+            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, a) * acc.reduceLanes(ADD);
         }
         return sum;
     }

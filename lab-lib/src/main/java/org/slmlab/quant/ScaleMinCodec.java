@@ -2,10 +2,6 @@ package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -15,6 +11,10 @@ import org.slmlab.gguf.GgmlType;
  * only in how many bits a code {@code q} has and where those bits are stored, which is all a subclass says.
  *
  * <p>Common header: {@code d} at byte 0, {@code dmin} at 2, the 12-byte scale/min field at 4; codes follow.
+ *
+ * <p>The scalar references live here; each subclass has its own Vector API kernels, written out in one
+ * method each: helper methods that return vectors get compiled on their own, and then C2 refuses to inline them
+ * ("already compiled into a big method") and boxes every vector they return.
  *
  * <p>Dot products take the activations as Q8_K (values {@code d_a·a}, with block sums of {@code a} per 16):
  * per super-block {@code d·d_a·Σ_j sc[j]·Σ q·a - dmin·d_a·Σ_j m[j]·Σ a}. Both sums are integers, computed
@@ -50,12 +50,6 @@ abstract sealed class ScaleMinCodec implements QuantCodec permits Q4_KCodec, Q5_
     /** The code q of weight {@code i} (0-255) of the block at {@code x}. */
     abstract int code(MemorySegment s, long x, int i);
 
-    /**
-     * The codes of weights {@code 32·sub + l} onwards, one per lane of {@code species} (16 or 32 lanes,
-     * {@code l + lanes ≤ 32}).
-     */
-    abstract ByteVector codes(MemorySegment s, long x, int sub, int l, VectorSpecies<Byte> species);
-
     /** A new quantizer with this format's code range and search parameters. */
     abstract ScaleMinQuantizer newQuantizer();
 
@@ -74,24 +68,6 @@ abstract sealed class ScaleMinCodec implements QuantCodec permits Q4_KCodec, Q5_
                 float scale = d * ScaleMinPacking.scale(src, x + SCALES, j);
                 float min = dmin * ScaleMinPacking.min(src, x + SCALES, j);
                 dst[dstOffset + b * QK + i] = scale * code(src, x, i) - min;
-            }
-        }
-    }
-
-    @Override
-    public final void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        long blocks = type.bytesFor(n) / bytes;
-        for (int b = 0; b < blocks; b++) {
-            long x = offset + (long) b * bytes;
-            float d = LittleEndian.fp16(src, x + D);
-            float dmin = LittleEndian.fp16(src, x + DMIN);
-            for (int j = 0; j < 8; j++) {
-                float scale = d * ScaleMinPacking.scale(src, x + SCALES, j);
-                float min = dmin * ScaleMinPacking.min(src, x + SCALES, j);
-                for (int l = 0; l < 32; l += 16) {
-                    KVectors.toFloats(codes(src, x, j, l, Simd.B128)).mul(scale).sub(min)
-                            .intoArray(dst, dstOffset + b * QK + 32 * j + l);
-                }
             }
         }
     }
@@ -120,7 +96,8 @@ abstract sealed class ScaleMinCodec implements QuantCodec permits Q4_KCodec, Q5_
         return sum;
     }
 
-    private static float combine(MemorySegment w, long x, MemorySegment act, long a, int sumQA) {
+    /** One super-block's dot product from {@code Σ_j sc[j]·Σ q·a} ({@code sumQA}), the scalar or fast way. */
+    static float combine(MemorySegment w, long x, MemorySegment act, long a, int sumQA) {
         float da = KBlocks.q8kScale(act, a);
         return LittleEndian.fp16(w, x + D) * da * sumQA - LittleEndian.fp16(w, x + DMIN) * da * minTerm(w, x, act, a);
     }
@@ -141,23 +118,6 @@ abstract sealed class ScaleMinCodec implements QuantCodec permits Q4_KCodec, Q5_
                 sumQA += ScaleMinPacking.scale(w, x + SCALES, j) * subSum;
             }
             sum += combine(w, x, act, a, sumQA);
-        }
-        return sum;
-    }
-
-    @Override
-    public final float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        long blocks = type.bytesFor(n) / bytes;
-        float sum = 0;
-        for (int b = 0; b < blocks; b++) {
-            long x = wOffset + (long) b * bytes;
-            long a = actOffset + (long) b * GgmlType.Q8_K.typeSize();
-            IntVector acc = IntVector.zero(Simd.I512);
-            for (int j = 0; j < 8; j++) {
-                acc = KVectors.accumulate(acc, codes(w, x, j, 0, Simd.B256),
-                        KVectors.bytes32(act, a + Q8_KCodec.QS + 32 * j), ScaleMinPacking.scale(w, x + SCALES, j));
-            }
-            sum += combine(w, x, act, a, acc.reduceLanes(VectorOperators.ADD));
         }
         return sum;
     }

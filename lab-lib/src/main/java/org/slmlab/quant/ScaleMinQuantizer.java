@@ -12,10 +12,10 @@ import java.lang.foreign.MemorySegment;
  * for the caller to pack.
  *
  * <p>Two searches, as in ggml: without an importance matrix ({@code quantize_row_q4_K_ref}) each sub-block's
- * float scale and min come from {@link KQuantSearch#makeQkx2Quants} and are mapped linearly onto 0-63; with one
- * ({@code quantize_row_q4_K_impl}) they come from {@link KQuantSearch#makeQkx3Quants} and their 6-bit codes
- * from {@link KQuantSearch#makeQpQuants}. Either way the weights are then re-quantized against the scales as
- * stored, so rounding the header to fp16 and 6 bits is accounted for.
+ * float scale and min come from {@link KQuantSearch#makeQkxQuants} (ggml's make_qkx2_quants) and are mapped
+ * linearly onto 0-63; with one ({@code quantize_row_q4_K_impl}) they come from make_qkx3_quants and their
+ * 6-bit codes from {@link KQuantSearch#makeQpQuants}. Either way the weights are then re-quantized against the
+ * scales as stored, so rounding the header to fp16 and 6 bits is accounted for.
  *
  * <p>One instance holds the scratch of one thread.
  */
@@ -100,8 +100,8 @@ final class ScaleMinQuantizer {
             for (int l = 0; l < SUB; ++l) {
                 weights[l] = avX + Math.abs(x[sub + l]);
             }
-            scales[j] = KQuantSearch.makeQkx2Quants(SUB, nmax, x, sub, weights, 0, codes, SUB * j, mins, j, aux,
-                    rmin, rdelta, nstep, false);
+            scales[j] = KQuantSearch.makeQkxQuants(SUB, nmax, x, sub, weights, 0, codes, SUB * j, mins, j, aux,
+                    rmin, rdelta, nstep, false, false);
             if (scales[j] > maxScale) {
                 maxScale = scales[j];
             }
@@ -137,8 +137,8 @@ final class ScaleMinQuantizer {
                 sumW += weights[l];
             }
             subWeights[j] = sumW;
-            scales[j] = KQuantSearch.makeQkx3Quants(SUB, nmax, x, sub, weights, 0, codes, SUB * j, mins, j, aux,
-                    -0.9f, 0.05f, 36);
+            scales[j] = KQuantSearch.makeQkxQuants(SUB, nmax, x, sub, weights, 0, codes, SUB * j, mins, j, aux,
+                    -0.9f, 0.05f, 36, false, true);
         }
         float dBlock = KQuantSearch.makeQpQuants(NSUB, 63, scales, 0, scaleCodes, 0, subWeights, 0);
         float mBlock = KQuantSearch.makeQpQuants(NSUB, 63, mins, 0, minCodes, 0, subWeights, 0);

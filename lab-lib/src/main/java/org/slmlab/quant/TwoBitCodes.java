@@ -1,17 +1,14 @@
 package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The 64-byte array of 2-bit codes shared by Q2_K and Q3_K (where they are the low two bits of 3-bit codes).
  *
  * <p>The 256 weights form two halves of 128; in half {@code h}, byte {@code 32h + l} ({@code l < 32}) holds
  * weights {@code 128h + l}, {@code +32}, {@code +64}, {@code +96} in its bit pairs 0-1, 2-3, 4-5, 6-7. So one
- * shift by {@code 2k} of a run of 32 bytes yields 32 consecutive weights: {@code 128h + 32k} onwards.
+ * shift by {@code 2k} of a run of 32 bytes yields 32 consecutive weights, {@code 128h + 32k} onwards — the fast
+ * paths decode them that way.
  */
 final class TwoBitCodes {
 
@@ -24,12 +21,6 @@ final class TwoBitCodes {
     static int code(MemorySegment s, long qs, int i) {
         int shift = 2 * ((i % 128) / 32);
         return KBlocks.u8(s, qs + 32 * (i / 128) + i % 32) >> shift & 3;
-    }
-
-    /** The codes of weights {@code 32·run + l} onwards (runs 0-7), one per lane of {@code species}. */
-    static ByteVector codes(MemorySegment s, long qs, int run, int l, VectorSpecies<Byte> species) {
-        ByteVector q = ByteVector.fromMemorySegment(species, s, qs + 32 * (run / 4) + l, ByteOrder.LITTLE_ENDIAN);
-        return q.lanewise(VectorOperators.LSHR, 2 * (run % 4)).and((byte) 3);
     }
 
     /** Packs 256 codes in [0, 3] into {@code block} at {@code qs}. */
