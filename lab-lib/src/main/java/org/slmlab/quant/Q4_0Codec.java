@@ -57,23 +57,31 @@ public final class Q4_0Codec extends BlockCodec {
         }
     }
 
-    /** ggml's {@code quantize_row_q4_0_ref} (what {@code ggml_quantize_chunk} uses without an importance matrix). */
+    /**
+     * ggml's {@code quantize_q4_0}. Without an importance matrix: {@code quantize_row_q4_0_ref}, the scale from
+     * the largest magnitude. With one ({@code n} is then one row): {@code quantize_row_q4_0_impl}, a weighted
+     * least-squares search for the scale ({@link KQuantSearch#makeQxQuants}).
+     */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        LegacyQuantizers.requireNoImportance(type(), importance);
+        float[] weights = importance == null ? null : LegacyQuantizers.rowWeights(src, srcOffset, n, importance);
+        byte[] codes = new byte[QK];
         for (int b = 0; b < n / QK; b++) {
             int x = srcOffset + b * QK;
             long block = dstOffset + (long) b * BLOCK_BYTES;
-            float max = LegacyQuantizers.signedAbsMax(src, x, QK);
-            float d = max / -8;
-            float id = d != 0 ? 1.0f / d : 0.0f;
-            LittleEndian.putFp16(dst, block, d);
-            for (int j = 0; j < QK / 2; j++) {
-                // + 8.5 then truncation: round to nearest after shifting into [0, 16]; 16 only for the max itself.
-                int q0 = Math.min(15, (int) (src[x + j] * id + 8.5f));
-                int q1 = Math.min(15, (int) (src[x + j + QK / 2] * id + 8.5f));
-                dst.set(JAVA_BYTE, block + QS + j, (byte) (q0 | q1 << 4));
+            float d;
+            if (weights == null) {
+                d = LegacyQuantizers.signedAbsMax(src, x, QK) / -8;
+                float id = d != 0 ? 1.0f / d : 0.0f;
+                for (int j = 0; j < QK; j++) {
+                    // + 8.5 then truncation: round to nearest after shifting into [0, 16]; 16 only for the max.
+                    codes[j] = (byte) Math.min(15, (int) (src[x + j] * id + 8.5f));
+                }
+            } else {
+                d = KQuantSearch.makeQxQuants(QK, 8, src, x, codes, 0, weights, b * QK);
             }
+            LittleEndian.putFp16(dst, block, d);
+            LegacyQuantizers.packNibbles(codes, dst, block + QS);
         }
     }
 

@@ -61,24 +61,24 @@ public final class Q4_1Codec extends BlockCodec {
         }
     }
 
-    /** ggml's {@code quantize_row_q4_1_ref}. */
+    /**
+     * ggml's {@code quantize_q4_1}. Without an importance matrix: {@code quantize_row_q4_1_ref}, 16 levels from
+     * min to max. With one ({@code n} is then one row): {@code quantize_row_q4_1_impl}, a weighted search for
+     * scale and min ({@link KQuantSearch#makeQkx3Quants}).
+     */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        LegacyQuantizers.requireNoImportance(type(), importance);
+        float[] weights = importance == null ? null : LegacyQuantizers.rowWeights(src, srcOffset, n, importance);
+        byte[] codes = new byte[QK];
         for (int b = 0; b < n / QK; b++) {
             int x = srcOffset + b * QK;
             long block = dstOffset + (long) b * BLOCK_BYTES;
-            float[] minMax = LegacyQuantizers.minMax(src, x, QK);
-            float min = minMax[0];
-            float d = (minMax[1] - min) / 15;
-            float id = d != 0 ? 1.0f / d : 0.0f;
-            LittleEndian.putFp16(dst, block, d);
-            LittleEndian.putFp16(dst, block + M, min);
-            for (int j = 0; j < QK / 2; j++) {
-                int q0 = Math.min(15, (int) ((src[x + j] - min) * id + 0.5f));
-                int q1 = Math.min(15, (int) ((src[x + j + QK / 2] - min) * id + 0.5f));
-                dst.set(JAVA_BYTE, block + QS + j, (byte) (q0 | q1 << 4));
-            }
+            float[] dm = weights == null
+                    ? LegacyQuantizers.minMaxCodes(src, x, 15, codes, false)
+                    : LegacyQuantizers.weightedMinCodes(src, x, 15, weights, b * QK, codes);
+            LittleEndian.putFp16(dst, block, dm[0]);
+            LittleEndian.putFp16(dst, block + M, dm[1]);
+            LegacyQuantizers.packNibbles(codes, dst, block + QS);
         }
     }
 

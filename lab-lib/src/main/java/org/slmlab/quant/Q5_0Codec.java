@@ -67,25 +67,30 @@ public final class Q5_0Codec extends BlockCodec {
         }
     }
 
-    /** ggml's {@code quantize_row_q5_0_ref}. */
+    /**
+     * ggml's {@code quantize_q5_0}. Without an importance matrix: {@code quantize_row_q5_0_ref}, the scale from
+     * the largest magnitude. With one ({@code n} is then one row): {@code quantize_row_q5_0_impl}, a weighted
+     * least-squares search for the scale ({@link KQuantSearch#makeQxQuants}).
+     */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        LegacyQuantizers.requireNoImportance(type(), importance);
+        float[] weights = importance == null ? null : LegacyQuantizers.rowWeights(src, srcOffset, n, importance);
+        byte[] codes = new byte[QK];
         for (int b = 0; b < n / QK; b++) {
             int x = srcOffset + b * QK;
             long block = dstOffset + (long) b * BLOCK_BYTES;
-            float max = LegacyQuantizers.signedAbsMax(src, x, QK);
-            float d = max / -16;
-            float id = d != 0 ? 1.0f / d : 0.0f;
-            LittleEndian.putFp16(dst, block, d);
-            int qh = 0;
-            for (int j = 0; j < QK / 2; j++) {
-                int q0 = Math.min(31, (int) (src[x + j] * id + 16.5f));
-                int q1 = Math.min(31, (int) (src[x + j + QK / 2] * id + 16.5f));
-                dst.set(JAVA_BYTE, block + QS + j, (byte) ((q0 & 0x0F) | (q1 & 0x0F) << 4));
-                qh |= (q0 >>> 4) << j | (q1 >>> 4) << (j + QK / 2);
+            float d;
+            if (weights == null) {
+                d = LegacyQuantizers.signedAbsMax(src, x, QK) / -16;
+                float id = d != 0 ? 1.0f / d : 0.0f;
+                for (int j = 0; j < QK; j++) {
+                    codes[j] = (byte) Math.min(31, (int) (src[x + j] * id + 16.5f));
+                }
+            } else {
+                d = KQuantSearch.makeQxQuants(QK, 16, src, x, codes, 0, weights, b * QK);
             }
-            dst.set(LittleEndian.INT, block + QH, qh);
+            LittleEndian.putFp16(dst, block, d);
+            LegacyQuantizers.packFiveBits(codes, dst, block + QH, block + QS);
         }
     }
 

@@ -64,28 +64,25 @@ public final class Q5_1Codec extends BlockCodec {
         }
     }
 
-    /** ggml's {@code quantize_row_q5_1_ref}. */
+    /**
+     * ggml's {@code quantize_q5_1}. Without an importance matrix: {@code quantize_row_q5_1_ref}, 32 levels from
+     * min to max. With one ({@code n} is then one row): {@code quantize_row_q5_1_impl}, a weighted search for
+     * scale and min ({@link KQuantSearch#makeQkx3Quants}).
+     */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        LegacyQuantizers.requireNoImportance(type(), importance);
+        float[] weights = importance == null ? null : LegacyQuantizers.rowWeights(src, srcOffset, n, importance);
+        byte[] codes = new byte[QK];
         for (int b = 0; b < n / QK; b++) {
             int x = srcOffset + b * QK;
             long block = dstOffset + (long) b * BLOCK_BYTES;
-            float[] minMax = LegacyQuantizers.minMax(src, x, QK);
-            float min = minMax[0];
-            float d = (minMax[1] - min) / 31;
-            float id = d != 0 ? 1.0f / d : 0.0f;
-            LittleEndian.putFp16(dst, block, d);
-            LittleEndian.putFp16(dst, block + M, min);
-            int qh = 0;
-            for (int j = 0; j < QK / 2; j++) {
-                // No clamp to 31 here, unlike Q4_1's to 15: ggml's reference has none (the max lands on 31.0).
-                int q0 = (int) ((src[x + j] - min) * id + 0.5f) & 0xFF;
-                int q1 = (int) ((src[x + j + QK / 2] - min) * id + 0.5f) & 0xFF;
-                dst.set(JAVA_BYTE, block + QS + j, (byte) ((q0 & 0x0F) | (q1 & 0x0F) << 4));
-                qh |= ((q0 >>> 4) & 1) << j | ((q1 >>> 4) & 1) << (j + QK / 2);
-            }
-            dst.set(LittleEndian.INT, block + QH, qh);
+            // No clamp to 31, unlike Q4_1's to 15: ggml's reference has none (the max lands on 31.0 exactly).
+            float[] dm = weights == null
+                    ? LegacyQuantizers.minMaxCodes(src, x, 31, codes, true)
+                    : LegacyQuantizers.weightedMinCodes(src, x, 31, weights, b * QK, codes);
+            LittleEndian.putFp16(dst, block, dm[0]);
+            LittleEndian.putFp16(dst, block + M, dm[1]);
+            LegacyQuantizers.packFiveBits(codes, dst, block + QH, block + QS);
         }
     }
 
