@@ -51,8 +51,8 @@ final class LegacyQuantizers {
     /** The importance-matrix quantizer of Q4_1/Q5_1 ({@code quantize_row_q4_1_impl}); returns {d, m}. */
     static float[] weightedMinCodes(float[] x, int from, int levels, float[] weights, int wFrom, byte[] codes) {
         float[] negMin = new float[1];
-        float d = KQuantSearch.makeQkx3Quants(codes.length, levels, x, from, weights, wFrom, codes, 0, negMin, 0,
-                new byte[codes.length], -0.9f, 0.05f, 36);
+        float d = KQuantSearch.makeQkxQuants(codes.length, levels, x, from, weights, wFrom, codes, 0, negMin, 0,
+                new byte[codes.length], -0.9f, 0.05f, 36, false, true);
         return new float[] {d, -negMin[0]};
     }
 

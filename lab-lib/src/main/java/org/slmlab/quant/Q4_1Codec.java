@@ -64,7 +64,7 @@ public final class Q4_1Codec extends BlockCodec {
     /**
      * ggml's {@code quantize_q4_1}. Without an importance matrix: {@code quantize_row_q4_1_ref}, 16 levels from
      * min to max. With one ({@code n} is then one row): {@code quantize_row_q4_1_impl}, a weighted search for
-     * scale and min ({@link KQuantSearch#makeQkx3Quants}).
+     * scale and min ({@link KQuantSearch#makeQkxQuants}, ggml's make_qkx3_quants).
      */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
