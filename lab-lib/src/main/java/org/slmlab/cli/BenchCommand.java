@@ -75,6 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "json" -> BenchReport.json(results) + "\n";
             default -> throw new IllegalArgumentException("-o must be md, csv or json, not '" + output + "'");
         });
+        stdout.flush(); // print() does not autoflush, and the JVM exits right after
         return 0;
     }
 }
