@@ -84,7 +84,7 @@ public final class LlamaBench {
         long size = f.tensors().stream().mapToLong(TensorInfo::byteSize).sum();
         long params = f.tensors().stream().mapToLong(TensorInfo::elementCount).sum();
         String arch = f.getString("general.architecture");
-        String fileType = Footprint.of(f, 1, org.slmlab.gguf.GgmlType.F16).fileType();
+        String fileType = Footprint.fileTypeName(f);
         return new BenchResult.ModelInfo(file.getFileName().toString(), arch + " " + sizeLabel(params) + " " + fileType,
                 fileType, size, params);
     }

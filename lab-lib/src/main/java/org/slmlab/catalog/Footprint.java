@@ -71,7 +71,8 @@ public record Footprint(String model, String fileType, List<TensorBytes> tensors
                         vocab, heads));
     }
 
-    private static String fileTypeName(GGUFFile f) {
+    /** The llama.cpp file type a file declares in {@code general.file_type} ("Q4_K_M"), or a description. */
+    public static String fileTypeName(GGUFFile f) {
         int id = f.getInt("general.file_type", -1);
         for (LlamaFileType t : LlamaFileType.values()) {
             if (t.id() == id) {
