@@ -61,21 +61,19 @@ public final class BenchReport {
             m.put("n_prompt", r.nPrompt());
             m.put("n_gen", r.nGen());
             m.put("test_time", Instant.now().toString());
-            m.put("avg_ns", Math.round(tokens(r) / r.avgTs() * 1e9));
-            m.put("stddev_ns", Math.round(tokens(r) / r.avgTs() * 1e9 * r.stddevTs() / r.avgTs()));
+            // Like llama-bench: the ns statistics are of the per-repetition times, not derived from the t/s ones.
+            double[] ns = r.samplesNs();
+            m.put("avg_ns", Math.round(BenchResult.mean(ns)));
+            m.put("stddev_ns", Math.round(BenchResult.stddev(ns)));
             m.put("avg_ts", r.avgTs());
             m.put("stddev_ts", r.stddevTs());
-            m.put("samples_ns", Arrays.stream(r.samplesTs()).mapToLong(ts -> Math.round(tokens(r) / ts * 1e9)).toArray());
+            m.put("samples_ns", Arrays.stream(ns).mapToLong(Math::round).toArray());
             m.put("samples_ts", r.samplesTs());
             m.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
             m.put("cpu_flags", cpuFlags());
             m.put("vector_bits", FloatVector.SPECIES_PREFERRED.vectorBitSize());
             return m;
         }).toList();
-    }
-
-    private static int tokens(BenchResult r) {
-        return r.nPrompt() > 0 ? r.nPrompt() : r.nGen();
     }
 
     private static String backend() {

@@ -25,18 +25,30 @@ public record BenchResult(ModelInfo model, int nPrompt, int nGen, int threads, d
     }
 
     public double avgTs() {
-        return Arrays.stream(samplesTs).average().orElse(0);
+        return mean(samplesTs);
     }
 
     /** Sample standard deviation (n − 1), as llama-bench reports it. */
     public double stddevTs() {
-        int n = samplesTs.length;
-        if (n < 2) {
+        return stddev(samplesTs);
+    }
+
+    /** Nanoseconds each repetition took: llama-bench's {@code samples_ns}. */
+    public double[] samplesNs() {
+        int tokens = nPrompt > 0 ? nPrompt : nGen;
+        return Arrays.stream(samplesTs).map(ts -> tokens / ts * 1e9).toArray();
+    }
+
+    static double mean(double[] x) {
+        return Arrays.stream(x).average().orElse(0);
+    }
+
+    static double stddev(double[] x) {
+        if (x.length < 2) {
             return 0;
         }
-        double mean = avgTs();
-        double ss = Arrays.stream(samplesTs).map(x -> (x - mean) * (x - mean)).sum();
-        return Math.sqrt(ss / (n - 1));
+        double m = mean(x);
+        return Math.sqrt(Arrays.stream(x).map(v -> (v - m) * (v - m)).sum() / (x.length - 1));
     }
 
     /** What llama-bench shows about the model: name, file type, bytes of weights, parameters. */

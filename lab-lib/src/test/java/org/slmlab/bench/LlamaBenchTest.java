@@ -51,6 +51,8 @@ class LlamaBenchTest {
         BenchResult r = new BenchResult(info, 0, 1, 1, new double[] {1, 2, 3, 4});
         assertEquals(2.5, r.avgTs(), 1e-12);
         assertEquals(Math.sqrt(5.0 / 3), r.stddevTs(), 1e-12);
+        // 1 token at 1, 2, 3, 4 t/s took 1e9, 5e8, 3.33e8, 2.5e8 ns: their own mean, not 1e9 / 2.5.
+        assertEquals((1e9 + 5e8 + 1e9 / 3 + 2.5e8) / 4, BenchResult.mean(r.samplesNs()), 1e-3);
     }
 
     @Test
