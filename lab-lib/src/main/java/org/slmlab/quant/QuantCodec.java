@@ -67,6 +67,27 @@ public interface QuantCodec {
         return dotScalar(w, wOffset, act, actOffset, n);
     }
 
+    /**
+     * A tile of a matrix product: {@code rows} weight rows starting at {@code w[wOffset]} ({@code wRowBytes}
+     * apart) times {@code acts} activation rows starting at {@code act[actOffset]} ({@code actRowBytes} apart),
+     * each {@code n} long; the dot of weight row {@code r} with activation row {@code t} goes to
+     * {@code out[outOffset + t * outStride + r]}.
+     *
+     * <p>This reference calls {@link #dot} for every pair. A codec may override it to decode each weight block
+     * once for several activation rows (prompt processing reuses every weight row for every token) or to keep
+     * several rows' sums in registers; results must equal {@link #dot}'s within float summation-order rounding.
+     */
+    default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
+                         MemorySegment act, long actOffset, long actRowBytes, int acts,
+                         int n, float[] out, int outOffset, int outStride) {
+        for (int r = 0; r < rows; r++) {
+            long wOff = wOffset + r * wRowBytes;
+            for (int t = 0; t < acts; t++) {
+                out[outOffset + t * outStride + r] = dot(w, wOff, act, actOffset + t * actRowBytes, n);
+            }
+        }
+    }
+
     default void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         if (Simd.FAST) {
             dequantizeFast(src, offset, dst, dstOffset, n);

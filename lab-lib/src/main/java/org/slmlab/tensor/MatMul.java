@@ -8,9 +8,9 @@ import org.slmlab.quant.QuantCodec;
  * weight type's {@code vec_dot} format (see {@link QuantizedActivations}) and every output is one
  * {@link QuantCodec#dot} of a stored weight row with an activation row.
  *
- * <p>Threads split the weight rows: each reads its own slice of the matrix once and dots every row of it with
- * all activation rows while the row is still in cache — during prompt processing a weight row is reused by
- * every token of the batch.
+ * <p>Threads split the weight rows: each hands its slice of the matrix and all activation rows to the codec's
+ * {@link QuantCodec#dotTile}, which reads the slice once — during prompt processing a weight row is reused by
+ * every token of the batch, so a codec's tile kernel decodes each weight block once for several tokens.
  */
 public final class MatMul {
 
@@ -33,13 +33,7 @@ public final class MatMul {
         int rows = w.rows();
         int cols = w.cols();
         MemorySegment weights = w.data();
-        pool.parallelFor(rows, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                long wOff = r * wRowBytes;
-                for (int t = 0; t < n; t++) {
-                    out[t * rows + r] = codec.dot(weights, wOff, act, t * actRowBytes, cols);
-                }
-            }
-        });
+        pool.parallelFor(rows, (from, to) -> codec.dotTile(weights, from * wRowBytes, wRowBytes, to - from,
+                act, 0, actRowBytes, n, cols, out, from, rows));
     }
 }

@@ -86,6 +86,54 @@ class FastPathTest {
         }
     }
 
+    /**
+     * {@link QuantCodec#dotTile} against {@link QuantCodec#dot} pair by pair, for tile shapes that leave
+     * remainders in both directions (a kernel blocking 4 rows × 4 activations meets 1, 5 and 9 rows), with the
+     * output placed at an offset and stride as {@code MatMul} places a thread's slice.
+     */
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void dotTileMatchesDotPerPair(QuantCodec codec) {
+        if (codec.activationOnly()) {
+            return;
+        }
+        QuantCodec actCodec = Codecs.of(codec.vecDotType());
+        int n = TestData.length(codec.type(), 3);
+        long wRowBytes = codec.type().bytesFor(n);
+        long aRowBytes = actCodec.type().bytesFor(n);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int rows : new int[] {1, 5, 9}) {
+                for (int acts : new int[] {1, 3, 7}) {
+                    MemorySegment w = arena.allocate(wRowBytes * rows, 64);
+                    for (int r = 0; r < rows; r++) {
+                        w.asSlice(r * wRowBytes, wRowBytes).copyFrom(TestData.quantized(arena, codec,
+                                TestData.floats(Kind.NORMAL, n, 7L * r + rows)));
+                    }
+                    MemorySegment a = arena.allocate(aRowBytes * acts, 64);
+                    for (int t = 0; t < acts; t++) {
+                        a.asSlice(t * aRowBytes, aRowBytes).copyFrom(TestData.quantized(arena, actCodec,
+                                TestData.floats(Kind.OUTLIERS, n, 100L + 13 * t + acts)));
+                    }
+                    int outOffset = 2;
+                    int outStride = rows + 3;
+                    float[] out = new float[outOffset + acts * outStride];
+                    codec.dotTile(w, 0, wRowBytes, rows, a, 0, aRowBytes, acts, n, out, outOffset, outStride);
+                    for (int r = 0; r < rows; r++) {
+                        MemorySegment wr = w.asSlice(r * wRowBytes, wRowBytes);
+                        for (int t = 0; t < acts; t++) {
+                            MemorySegment at = a.asSlice(t * aRowBytes, aRowBytes);
+                            float expected = codec.dot(wr, 0, at, 0, n);
+                            float got = out[outOffset + t * outStride + r];
+                            double bound = sumOfAbsProducts(codec, wr, actCodec, at, n);
+                            assertTrue(Math.abs(expected - got) <= 1e-5 * bound, codec.type() + " tile " + rows
+                                    + "x" + acts + " row " + r + " act " + t + ": dot " + expected + " tile " + got);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Σ|wᵢ·aᵢ| over the dequantized weights and activations, in double. */
     static double sumOfAbsProducts(QuantCodec codec, MemorySegment w, QuantCodec actCodec, MemorySegment act, int n) {
         float[] wf = new float[n];
