@@ -1,6 +1,7 @@
 package org.slmlab.engine;
 
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.slmlab.model.Architecture;
 import org.slmlab.model.LayerWeights;
 import org.slmlab.model.Linear;
@@ -73,6 +74,11 @@ public final class Transformer {
         int d = cfg.embeddingLength();
         float[] x = embed(tokens, start, observer);
         for (int l = 0; l < cfg.blockCount(); l++) {
+            if (Thread.currentThread().isInterrupted()) {
+                // A notebook's Interrupt (any Thread.interrupt) stops a long prompt between layers. The cache
+                // stays consistent: its length only advances after the last layer.
+                throw new CancellationException("the forward pass was interrupted before layer " + l);
+            }
             LayerWeights lw = w.layers().get(l);
             float[] attn = attentionBlock(l, lw, cache, x, n, start, observer);
             add(x, attn, n * d);

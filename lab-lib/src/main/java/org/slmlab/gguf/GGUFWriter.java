@@ -1,6 +1,7 @@
 package org.slmlab.gguf;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -204,6 +205,10 @@ public final class GGUFWriter {
                     throw new IllegalStateException("header took " + end + " bytes, computed " + headerBytes);
                 }
                 for (PendingTensor p : tensors) {
+                    if (Thread.currentThread().isInterrupted()) { // the temporary file is deleted below
+                        throw new InterruptedIOException("writing " + target + " was interrupted before tensor "
+                                + p.info().name());
+                    }
                     p.source().fill(out.asSlice(dataOffset + p.info().offset(), p.info().byteSize()));
                 }
             }

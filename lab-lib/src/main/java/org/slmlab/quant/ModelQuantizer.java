@@ -196,6 +196,7 @@ public final class ModelQuantizer {
                 progress.bytesDone(done);
             }
         } catch (InterruptedException e) {
+            chunks.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while quantizing " + t.name(), e);
         } catch (ExecutionException e) {

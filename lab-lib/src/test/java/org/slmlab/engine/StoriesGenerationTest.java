@@ -2,12 +2,14 @@ package org.slmlab.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 import org.slmlab.gguf.GGUFFile;
 import org.slmlab.model.Model;
@@ -43,6 +45,23 @@ class StoriesGenerationTest {
             assertEquals(GenerationResult.StopReason.MAX_TOKENS, r.stoppedBy());
             assertEquals(24, r.stats().promptTokens());
             assertTrue(r.stats().promptTokensPerSecond() > 0 && r.stats().kvCacheBytes() > 0);
+        }
+    }
+
+    @Test
+    void anInterruptStopsTheForwardPassAndLeavesTheSessionUsable() throws Exception {
+        try (Model model = Model.load(SharedReference.path("models/stories260K-F32.gguf"));
+                Session session = new Session(model, new Session.Options(64, 1));
+                Session fresh = new Session(model, new Session.Options(64, 1))) {
+            int[] prompt = session.tokenizer().encode("Once upon a time", true, false);
+            Thread.currentThread().interrupt(); // what the kernel's Interrupt does to a cell's thread
+            try {
+                CancellationException e = assertThrows(CancellationException.class, () -> session.evaluate(prompt));
+                assertTrue(e.getMessage().contains("interrupted before layer 0"), e.getMessage());
+            } finally {
+                assertTrue(Thread.interrupted(), "the interrupt stays visible to the caller");
+            }
+            assertArrayEquals(fresh.evaluate(prompt), session.evaluate(prompt), "nothing of the stopped pass remains");
         }
     }
 

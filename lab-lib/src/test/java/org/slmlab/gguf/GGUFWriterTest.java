@@ -87,6 +87,27 @@ class GGUFWriterTest {
     }
 
     @Test
+    void anInterruptedWriteLeavesNoFileBehind() throws Exception {
+        Path file = tmp.resolve("stopped.gguf");
+        GGUFWriter w = new GGUFWriter().set("general.architecture", GGUFValue.of("x"))
+                .addTensor("a", new float[] {1, 2}, 2)
+                .addTensor("b", GgmlType.F32, new long[] {2}, dst -> {
+                    Thread.currentThread().interrupt(); // as if the user pressed Interrupt while "a" was written
+                    dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 0, 3f);
+                })
+                .addTensor("c", new float[] {5, 6}, 2);
+        try {
+            var e = assertThrows(java.io.InterruptedIOException.class, () -> w.write(file));
+            assertTrue(e.getMessage().contains("before tensor c"), e.getMessage());
+        } finally {
+            assertTrue(Thread.interrupted());
+        }
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), "neither the target nor the temporary file remains");
+        }
+    }
+
+    @Test
     void aFileWithoutTensorsEndsAfterItsMetadata() throws Exception {
         Path file = tmp.resolve("vocab.gguf");
         new GGUFWriter().set("general.architecture", GGUFValue.of("x")).write(file);

@@ -71,7 +71,10 @@ public final class KernelInstaller {
         if (dataDir != null && !dataDir.isBlank()) {
             return Path.of(dataDir, "kernels");
         }
-        Path home = Path.of(System.getProperty("user.home"));
+        // Jupyter (Python's expanduser) follows $HOME; the JVM's user.home comes from the password database,
+        // which differs under sudo, in containers and in tests that give Jupyter a home of its own.
+        String homeEnv = System.getenv("HOME");
+        Path home = Path.of(homeEnv != null && !homeEnv.isBlank() ? homeEnv : System.getProperty("user.home"));
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
         if (os.contains("mac")) {
             return home.resolve("Library/Jupyter/kernels");
