@@ -51,6 +51,12 @@ public final class ShapeTwin {
     }
 
     /** Writes the twin to {@code out}; returns the bytes of tensor data written. */
+    /** True when {@code file} was written by {@link #write} (its {@code general.name} says so). */
+    public static boolean isTwin(GGUFFile file) {
+        String name = file.metadata().containsKey("general.name") ? file.getString("general.name") : "";
+        return name.endsWith(TwinMetadata.NAME_SUFFIX);
+    }
+
     public static long write(Options o, Path out, Listener listener) throws IOException {
         if (o.vocabulary() == null) {
             return write(o, out, listener, SyntheticVocabulary.metadata(o.model().vocabSize()));

@@ -1,9 +1,11 @@
 package org.slmlab.twin;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slmlab.catalog.Catalog;
+import org.slmlab.gguf.GGUFFile;
 import org.slmlab.quant.LlamaFileType;
 
 /**
@@ -41,6 +43,10 @@ public final class TeachingModel {
 
     /** True when {@link #path()} is a trained model rather than a shape twin. */
     public static boolean isTrained(Path path) {
-        return !path.getFileName().toString().startsWith("smollm2-135m-F16");
+        try (GGUFFile file = GGUFFile.open(path)) {
+            return !ShapeTwin.isTwin(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

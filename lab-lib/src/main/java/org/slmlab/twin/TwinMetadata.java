@@ -9,6 +9,9 @@ import org.slmlab.quant.LlamaFileType;
 /** The {@code general.*} and architecture metadata a real GGUF of a catalog model carries. */
 final class TwinMetadata {
 
+    /** Ends every twin's {@code general.name}: how a twin is told from a real model (see {@link ShapeTwin#isTwin}). */
+    static final String NAME_SUFFIX = " shape twin (random weights)";
+
     private TwinMetadata() {
     }
 
@@ -16,7 +19,7 @@ final class TwinMetadata {
         String a = m.architecture();
         Map<String, GGUFValue> kv = new LinkedHashMap<>();
         kv.put("general.architecture", GGUFValue.of(a));
-        kv.put("general.name", GGUFValue.of(m.name() + " shape twin (random weights)"));
+        kv.put("general.name", GGUFValue.of(m.name() + NAME_SUFFIX));
         kv.put(a + ".context_length", GGUFValue.ofUInt32(m.contextLength()));
         kv.put(a + ".embedding_length", GGUFValue.ofUInt32(m.hiddenSize()));
         kv.put(a + ".block_count", GGUFValue.ofUInt32(m.layers()));

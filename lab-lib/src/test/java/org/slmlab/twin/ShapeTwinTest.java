@@ -2,6 +2,7 @@ package org.slmlab.twin;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -80,6 +81,15 @@ class ShapeTwinTest {
             assertEquals(m.vocabSize(), f.getArray("tokenizer.ggml.tokens").length());
             assertEquals(LlamaFileType.Q8_0.id(), f.getInt("general.file_type"));
         }
+    }
+
+    @Test
+    void aTwinSaysItIsOneAndATrainedModelDoesNot() throws IOException {
+        try (GGUFFile f = GGUFFile.open(smol)) {
+            assertTrue(ShapeTwin.isTwin(f));
+        }
+        assertFalse(TeachingModel.isTrained(smol));
+        assertTrue(TeachingModel.isTrained(org.slmlab.testing.SharedReference.path("models/stories260K-F32.gguf")));
     }
 
     @Test
