@@ -38,6 +38,6 @@ public final class ActivationQuantizer {
             throw new IllegalArgumentException("activation buffer of " + dst.byteSize() + " bytes is too small for "
                     + n + " values in " + format + " (" + format.bytesFor(n) + " bytes)");
         }
-        Codecs.of(format).quantize(x, offset, dst, 0, n, null);
+        Codecs.of(format).quantizeActivation(x, offset, dst, 0, n);
     }
 }

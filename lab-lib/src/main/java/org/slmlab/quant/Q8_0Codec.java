@@ -71,6 +71,34 @@ public final class Q8_0Codec extends BlockCodec {
         }
     }
 
+    /** ggml's x86 {@code quantize_row_q8_0}, the activation quantizer of the CPU matmul (see {@link #activationBlock}). */
+    @Override
+    public void quantizeActivation(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = dstOffset + (long) b * BLOCK_BYTES;
+            LittleEndian.putFp16(dst, block, activationBlock(src, srcOffset + b * QK, dst, block + QS));
+        }
+    }
+
+    /**
+     * {@link #quantizeBlock} as ggml's CPU matmul does it for activations (x86 {@code quantize_row_q8_0}, AVX2):
+     * the multiplier is {@code 127/max} rather than {@code 1/d}, and the rounding is the vector unit's
+     * nearest-even ({@code _mm256_round_ps}) rather than {@code roundf}. Both differences move a quant only when
+     * {@code x·127/max} lies within an ulp of a half-integer — rarely, but a model has millions of activations,
+     * and every such flip shows in the logits (shared with Q8_1).
+     */
+    static float activationBlock(float[] src, int x, MemorySegment dst, long qs) {
+        float max = 0;
+        for (int j = 0; j < QK; j++) {
+            max = Math.max(max, Math.abs(src[x + j]));
+        }
+        float id = max != 0 ? 127f / max : 0f;
+        for (int j = 0; j < QK; j++) {
+            dst.set(JAVA_BYTE, qs + j, (byte) Math.rint(src[x + j] * id));
+        }
+        return max / 127f;
+    }
+
     /**
      * Writes the 32 int8 quants of {@code src[x .. x+32)} at {@code qs} and returns their scale
      * {@code d = max|x| / 127}: each quant is x/d rounded half away from zero (shared with Q8_1).

@@ -45,14 +45,27 @@ public final class Q8_1Codec extends BlockCodec {
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
         for (int b = 0; b < n / QK; b++) {
             long block = dstOffset + (long) b * BLOCK_BYTES;
-            float d = Q8_0Codec.quantizeBlock(src, srcOffset + b * QK, dst, block + QS);
-            int sum = 0;
-            for (int j = 0; j < QK; j++) {
-                sum += dst.get(JAVA_BYTE, block + QS + j);
-            }
-            LittleEndian.putFp16(dst, block, d);
-            LittleEndian.putFp16(dst, block + S, sum * d);
+            putScaleAndSum(dst, block, Q8_0Codec.quantizeBlock(src, srcOffset + b * QK, dst, block + QS));
         }
+    }
+
+    /** ggml's x86 {@code quantize_row_q8_1}, the CPU matmul's: Q8_0's activation quantizer plus the block sum. */
+    @Override
+    public void quantizeActivation(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
+        for (int b = 0; b < n / QK; b++) {
+            long block = dstOffset + (long) b * BLOCK_BYTES;
+            putScaleAndSum(dst, block, Q8_0Codec.activationBlock(src, srcOffset + b * QK, dst, block + QS));
+        }
+    }
+
+    /** The fp16 scale {@code d} and the fp16 {@code s = d · Σq} of the block whose quants are already written. */
+    private static void putScaleAndSum(MemorySegment dst, long block, float d) {
+        int sum = 0;
+        for (int j = 0; j < QK; j++) {
+            sum += dst.get(JAVA_BYTE, block + QS + j);
+        }
+        LittleEndian.putFp16(dst, block, d);
+        LittleEndian.putFp16(dst, block + S, sum * d);
     }
 
     @Override

@@ -57,6 +57,18 @@ public interface QuantCodec {
     void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance);
 
     /**
+     * Puts {@code n} activations into this format the way ggml's CPU matmul does before {@code vec_dot}: with
+     * the type's {@code from_float} ({@code type_traits_cpu}), which is not always {@link #quantize}'s
+     * {@code quantize_row_*_ref}. For Q8_0 and Q8_1 on x86 it is a SIMD quantizer that scales by
+     * {@code 127/max} and rounds half to even, where the reference scales by {@code 1/(max/127)} and rounds half
+     * away from zero; the two disagree on about one activation in 10^5, and each disagreement is a rounding flip
+     * that moves logits by up to 0.1. Other formats use the reference.
+     */
+    default void quantizeActivation(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
+        quantize(src, srcOffset, dst, dstOffset, n, null);
+    }
+
+    /**
      * Scalar reference of ggml's {@code vec_dot}: the dot product of {@code n} weights at {@code w[wOffset]}
      * with {@code n} activations at {@code act[actOffset]}, already in {@link #vecDotType()} format.
      */

@@ -51,7 +51,7 @@ public final class QuantizedActivations {
         MemorySegment seg = Arena.ofAuto().allocate(rowBytes * n, 64);
         var codec = Codecs.of(type);
         for (int t = 0; t < n; t++) {
-            codec.quantize(rows, t * cols, seg, t * rowBytes, cols, null);
+            codec.quantizeActivation(rows, t * cols, seg, t * rowBytes, cols);
         }
         return seg;
     }
