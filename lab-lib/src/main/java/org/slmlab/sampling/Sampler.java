@@ -42,21 +42,50 @@ public final class Sampler {
         if (settings.isGreedy()) {
             return argmax(l);
         }
+        Survivors s = survivors(l);
+        double r = random.nextDouble();
+        double acc = 0;
+        for (int i = 0; i < s.q().length; i++) {
+            acc += s.q()[i];
+            if (r < acc) {
+                return s.order()[i];
+            }
+        }
+        return s.order()[s.q().length - 1];
+    }
+
+    /**
+     * The distribution {@link #sample} draws from, one probability per vocabulary entry: zero for every token the
+     * penalty and cut-offs removed, the tempered softmax over the survivors for the rest. Greedy puts all of it on
+     * the arg-max. Draws no random number, so it does not disturb the seeded sequence.
+     */
+    public double[] probabilities(float[] logits, List<Integer> history) {
+        float[] l = logits.clone();
+        applyRepeatPenalty(l, history);
+        double[] dist = new double[l.length];
+        if (settings.isGreedy()) {
+            dist[argmax(l)] = 1;
+            return dist;
+        }
+        Survivors s = survivors(l);
+        for (int i = 0; i < s.q().length; i++) {
+            dist[s.order()[i]] = s.q()[i];
+        }
+        return dist;
+    }
+
+    /** Token ids from most to least likely, and the tempered probabilities of the first {@code q.length}. */
+    private record Survivors(Integer[] order, double[] q) {
+    }
+
+    /** top-k → top-p → min-p on untempered probabilities, then the temperature over what is left. */
+    private Survivors survivors(float[] l) {
         Integer[] order = candidates(l);
         int keep = settings.topK() > 0 ? Math.min(settings.topK(), order.length) : order.length;
         double[] p = softmax(l, order, keep, 1f);
         keep = topP(p, keep);
         keep = minP(p, keep);
-        double[] q = softmax(l, order, keep, settings.temperature());
-        double r = random.nextDouble();
-        double acc = 0;
-        for (int i = 0; i < keep; i++) {
-            acc += q[i];
-            if (r < acc) {
-                return order[i];
-            }
-        }
-        return order[keep - 1];
+        return new Survivors(order, softmax(l, order, keep, settings.temperature()));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.slmlab.catalog.Catalog;
 import org.slmlab.gguf.GGUFFile;
 import org.slmlab.quant.LlamaFileType;
@@ -25,12 +26,9 @@ public final class TeachingModel {
         if (env != null && Files.isRegularFile(Path.of(env))) {
             return Path.of(env);
         }
-        Path home = Path.of(System.getProperty("slmlab.home", System.getProperty("user.dir"))).toAbsolutePath();
-        for (Path dir = home; dir != null; dir = dir.getParent()) {
-            Path stories = dir.resolveSibling("shared").resolve("reference/models/stories260K-F32.gguf");
-            if (Files.isRegularFile(stories)) {
-                return stories;
-            }
+        Optional<Path> stories = referenceModel("stories260K-F32.gguf");
+        if (stories.isPresent()) {
+            return stories.get();
         }
         Path twin = Path.of(System.getProperty("java.io.tmpdir"), "slmlab-twins", "smollm2-135m-F16.gguf");
         if (!Files.exists(twin)) {
@@ -39,6 +37,22 @@ public final class TeachingModel {
                     (i, n, name, t, d, total) -> { });
         }
         return twin;
+    }
+
+    /**
+     * A file of the lab's reference models ({@code shared/reference/models/} beside the project: stories260K in
+     * F32, Q8_0 and Q4_0, the synthetic minis, and llama.cpp's golden logits of each, {@code NAME.golden.gguf}),
+     * or empty when the reference data is absent.
+     */
+    public static Optional<Path> referenceModel(String fileName) {
+        Path home = Path.of(System.getProperty("slmlab.home", System.getProperty("user.dir"))).toAbsolutePath();
+        for (Path dir = home; dir != null; dir = dir.getParent()) {
+            Path file = dir.resolveSibling("shared").resolve("reference/models").resolve(fileName);
+            if (Files.isRegularFile(file)) {
+                return Optional.of(file);
+            }
+        }
+        return Optional.empty();
     }
 
     /** True when {@link #path()} is a trained model rather than a shape twin. */

@@ -73,6 +73,43 @@ class SamplerTest {
     }
 
     @Test
+    void probabilitiesAreTheTemperedSoftmaxOfTheSurvivors() {
+        var settings = SamplerSettings.defaults(11).withTemperature(2f).withTopK(0).withTopP(1f).withMinP(0.3f);
+        double[] p = new Sampler(settings).probabilities(LOGITS, List.of());
+        // min-p 0.3 keeps ids 1, 3 (logit 3) and 2 (logit 2); the temperature then divides those logits by 2.
+        double z = 2 * Math.exp(3 / 2.0) + Math.exp(2 / 2.0);
+        double[] expected = {0, Math.exp(1.5) / z, Math.exp(1.0) / z, Math.exp(1.5) / z, 0, 0};
+        for (int i = 0; i < LOGITS.length; i++) {
+            assertEquals(expected[i], p[i], 1e-12, "token " + i);
+        }
+        double[] greedy = new Sampler(SamplerSettings.greedy().withRepeatPenalty(2f)).probabilities(LOGITS, List.of(1, 3));
+        assertEquals(1.0, greedy[2]);
+        assertEquals(1.0, java.util.Arrays.stream(greedy).sum());
+    }
+
+    @Test
+    void drawsFollowTheProbabilitiesAndDoNotDependOnAskingForThem() {
+        var settings = SamplerSettings.defaults(21).withTemperature(1.3f).withTopK(4).withTopP(0.9f).withMinP(0f)
+                .withRepeatPenalty(1.5f);
+        List<Integer> history = List.of(3);
+        var asking = new Sampler(settings);
+        var silent = new Sampler(settings);
+        double[] p = asking.probabilities(LOGITS, history);
+        int n = 20_000;
+        int[] counts = new int[LOGITS.length];
+        for (int i = 0; i < n; i++) {
+            int t = asking.sample(LOGITS, history);
+            assertEquals(silent.sample(LOGITS, history), t, "draw " + i);
+            asking.probabilities(LOGITS, history);
+            counts[t]++;
+        }
+        for (int i = 0; i < LOGITS.length; i++) {
+            // A frequency over 20,000 draws has a standard deviation of at most 0.0036; 5 of them is 0.018.
+            assertEquals(p[i], counts[i] / (double) n, 0.018, "token " + i);
+        }
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> SamplerSettings.greedy().withTopP(0f));
         assertThrows(IllegalArgumentException.class, () -> SamplerSettings.greedy().withTopK(-1));
