@@ -10,6 +10,7 @@ import org.slmlab.catalog.Footprint;
 import org.slmlab.engine.Session;
 import org.slmlab.engine.Transformer;
 import org.slmlab.gguf.GGUFFile;
+import org.slmlab.gguf.GgmlType;
 import org.slmlab.gguf.TensorInfo;
 import org.slmlab.model.Model;
 
@@ -21,8 +22,16 @@ import org.slmlab.model.Model;
  */
 public final class LlamaBench {
 
-    /** @param nPrompt 0 skips the pp test; @param nGen 0 skips the tg test */
-    public record Options(int nPrompt, int nGen, int repetitions, int threads) {
+    /**
+     * @param nPrompt 0 skips the pp test; @param nGen 0 skips the tg test
+     * @param kvType  the KV cache's element type, F32 or F16 (llama-bench's {@code -ctk/-ctv}, default f16 there)
+     */
+    public record Options(int nPrompt, int nGen, int repetitions, int threads, GgmlType kvType) {
+        /** An F32 KV cache. */
+        public Options(int nPrompt, int nGen, int repetitions, int threads) {
+            this(nPrompt, nGen, repetitions, threads, GgmlType.F32);
+        }
+
         public Options {
             if (nPrompt < 0 || nGen < 0 || nPrompt + nGen == 0) {
                 throw new IllegalArgumentException("give a prompt size (-p) or a generation length (-n) above 0");
@@ -39,7 +48,7 @@ public final class LlamaBench {
     /** The pp and tg results for {@code file}; {@code progress} hears about each repetition. */
     public static List<BenchResult> run(Path file, Options o, Consumer<String> progress) throws IOException {
         try (Model model = Model.load(file);
-             Session session = new Session(model, new Session.Options(Math.max(o.nPrompt(), o.nGen()) + 1, o.threads()))) {
+             Session session = new Session(model, new Session.Options(Math.max(o.nPrompt(), o.nGen()) + 1, o.threads(), o.kvType()))) {
             BenchResult.ModelInfo info = describe(model.file(), file);
             int vocab = model.config().vocabSize();
             List<BenchResult> results = new ArrayList<>();
@@ -62,7 +71,7 @@ public final class LlamaBench {
         double[] samples = new double[o.repetitions()];
         for (int rep = -1; rep < o.repetitions(); rep++) {
             int[] ids = random.ints(tokens, 0, vocab).toArray();
-            var cache = t.newCache(tokens + 1);
+            var cache = t.newCache(tokens + 1, o.kvType());
             long start = System.nanoTime();
             if (batched) {
                 t.forward(cache, ids, false, null);

@@ -8,6 +8,7 @@ import org.slmlab.bench.BenchReport;
 import org.slmlab.bench.BenchResult;
 import org.slmlab.bench.BenchSuite;
 import org.slmlab.bench.LlamaBench;
+import org.slmlab.gguf.GgmlType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,6 +44,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: all cores)")
     Integer threads;
 
+    @Option(names = "--kv-type", paramLabel = "F32|F16", description = "KV cache element type (default: ${DEFAULT-VALUE})")
+    String kvType = "F32";
+
     @Option(names = {"-o", "--output"}, paramLabel = "md|csv|json", description = "output format (default: ${DEFAULT-VALUE})")
     String output = "md";
 
@@ -58,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give a model file (-m FILE) or a suite (--suite MODEL), not both or neither");
         }
         LlamaBench.Options o = new LlamaBench.Options(nPrompt, nGen, repetitions,
-                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+                threads != null ? threads : Runtime.getRuntime().availableProcessors(), GgmlType.parse(kvType));
         PrintWriter stdout = spec.commandLine().getOut();
         if (suite != null) {
             Path home = Path.of(System.getProperty("slmlab.home", "."));

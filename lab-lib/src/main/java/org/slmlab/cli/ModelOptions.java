@@ -2,6 +2,7 @@ package org.slmlab.cli;
 
 import java.nio.file.Path;
 import org.slmlab.engine.Session;
+import org.slmlab.gguf.GgmlType;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs a model shares. */
@@ -17,8 +18,13 @@ final class ModelOptions {
             description = "context size in tokens, capped at the model's own (default: ${DEFAULT-VALUE})")
     int contextSize;
 
+    @Option(names = "--kv-type", paramLabel = "F32|F16", defaultValue = "F32",
+            description = "KV cache element type: F32 (as the parity goldens) or F16 (llama.cpp's default, half "
+                    + "the memory) (default: ${DEFAULT-VALUE})")
+    String kvType;
+
     Session.Options sessionOptions() {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        return new Session.Options(contextSize, n);
+        return new Session.Options(contextSize, n, GgmlType.parse(kvType));
     }
 }

@@ -1,6 +1,6 @@
 package org.slmlab.engine;
 
-import java.util.Arrays;
+import org.slmlab.gguf.GgmlType;
 import org.slmlab.model.ModelConfig;
 import org.slmlab.tensor.Softmax;
 import org.slmlab.tensor.WorkerPool;
@@ -8,27 +8,55 @@ import org.slmlab.tensor.WorkerPool;
 /**
  * Scaled dot-product attention over the KV cache, with grouped-query heads and causal / sliding-window masks.
  *
- * <p>For the query of head {@code h} at position {@code p}: {@code score(j) = scale · q·k_j} for every cached
- * position {@code j ≤ p} (and {@code p - j < window} on sliding-window layers; masked positions get -∞, so
- * their weight is exactly 0), {@code weights = softmax(scores)}, {@code out = Σ weights(j) · v_j}. Query head
- * {@code h} reads key/value head {@code h / groupSize}: in GQA several query heads share one K/V head.
+ * <p>For the query of head {@code h} at position {@code p}: {@code score(j) = scale · q·k_j} for every position
+ * {@code j ≤ p} (and {@code p - j < window} on sliding-window layers; masked positions get weight exactly 0, so
+ * they are skipped), {@code weights = softmax(scores)}, {@code out = Σ weights(j) · v_j}. Query head {@code h}
+ * reads key/value head {@code h / groupSize}: in GQA several query heads share one K/V head.
+ *
+ * <p>Positions before the batch come from the cache; the batch's own keys and values are read from the batch
+ * (the caller stores them in the cache afterwards, and a sliding-window layer's ring could not hold a whole long
+ * prompt at once).
+ *
+ * <p>With an F16 cache, ggml's {@code mul_mat} semantics round the other operand to F16 as well: the query
+ * before {@code K·q} (the caller does that), and the attention weights before {@code V·weights} (done here).
  */
 final class Attention {
+
+    /** A thread's working arrays for one head, grown to the longest sequence and widest head seen. */
+    private static final class Scratch {
+        float[] scores = new float[256];
+        float[] acc = new float[0];
+
+        Scratch fit(int positions, int width) {
+            if (scores.length < positions) {
+                scores = new float[positions];
+            }
+            if (acc.length < width) {
+                acc = new float[width];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private Attention() {
     }
 
     /**
-     * @param pool     null to run on the calling thread (used when an observer wants ordered callbacks)
-     * @param q        {@code n} rows of all query heads
-     * @param out      {@code n} rows of all heads' outputs ({@code heads × valueHeadDim})
+     * @param pool null to run on the calling thread (used when an observer wants ordered callbacks)
+     * @param q    {@code n} rows of all query heads
+     * @param k    {@code n} rows of the batch's keys, rounded like the cache stores them
+     * @param v    {@code n} rows of the batch's values, rounded likewise
+     * @param out  {@code n} rows of all heads' outputs ({@code heads × valueHeadDim}); zero on entry
      */
-    static void compute(WorkerPool pool, ModelConfig cfg, int layer, KvCache cache, float[] q, int n, int start,
-            float scale, float[] out, ForwardObserver observer) {
+    static void compute(WorkerPool pool, ModelConfig cfg, int layer, KvCache cache, float[] q, float[] k, float[] v,
+            int n, int start, float scale, float[] out, ForwardObserver observer) {
         int heads = cfg.headCount();
         WorkerPool.RangeTask task = (from, to) -> {
+            Scratch scratch = SCRATCH.get().fit(start + n, Math.max(cfg.headDim(), cfg.valueHeadDim()));
             for (int i = from; i < to; i++) {
-                head(cfg, layer, cache, q, start, i / heads, i % heads, scale, out, observer);
+                head(cfg, layer, cache, q, k, v, start, i / heads, i % heads, scale, out, observer, scratch);
             }
         };
         if (pool == null) {
@@ -38,40 +66,90 @@ final class Attention {
         }
     }
 
-    private static void head(ModelConfig cfg, int layer, KvCache cache, float[] q, int start, int t, int h,
-            float scale, float[] out, ForwardObserver observer) {
+    private static void head(ModelConfig cfg, int layer, KvCache cache, float[] q, float[] k, float[] v, int start,
+            int t, int h, float scale, float[] out, ForwardObserver observer, Scratch scratch) {
+        float[] scores = scratch.scores;
         int hd = cfg.headDim();
         int vd = cfg.valueHeadDim();
-        int kvHead = h / cfg.groupSize();
-        int pos = start + t;
-        int qOff = t * cfg.queryWidth() + h * hd;
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
         int kw = cfg.keyWidth();
         int vw = cfg.valueWidth();
+        int kCol = h / cfg.groupSize() * hd;
+        int vCol = h / cfg.groupSize() * vd;
+        int pos = start + t;
+        int qOff = t * cfg.queryWidth() + h * hd;
         // A sliding-window layer sees positions pos-window+1 .. pos; a global layer sees 0 .. pos.
         int first = cfg.isSlidingLayer(layer) ? Math.max(0, pos - cfg.slidingWindow() + 1) : 0;
-        float[] scores = new float[pos + 1];
-        Arrays.fill(scores, 0, first, Float.NEGATIVE_INFINITY);
+        int count = pos + 1 - first;
         for (int j = first; j <= pos; j++) {
-            int kOff = j * kw + kvHead * hd;
-            float s = 0f;
-            for (int i = 0; i < hd; i++) {
-                s += q[qOff + i] * keys[kOff + i];
-            }
-            scores[j] = s * scale;
+            float s = j < start ? cache.dotKey(layer, j, kCol, q, qOff, hd)
+                    : KvCache.dot(q, qOff, k, (j - start) * kw + kCol, hd);
+            scores[j - first] = s * scale;
         }
-        Softmax.apply(scores, pos + 1);
         if (observer != null) {
-            observer.attention(layer, h, pos, scores.clone());
+            float[] all = new float[pos + 1];
+            java.util.Arrays.fill(all, 0, first, Float.NEGATIVE_INFINITY); // masked: weight 0
+            System.arraycopy(scores, 0, all, first, count);
+            Softmax.apply(all, pos + 1);
+            observer.attention(layer, h, pos, all);
         }
         int oOff = t * cfg.headCount() * vd + h * vd;
+        if (cache.type() == GgmlType.F16) {
+            halfAccumulate(cache, layer, v, start, first, pos, vCol, vw, scores, scratch.acc, out, oOff, vd);
+            return;
+        }
+        Softmax.apply(scores, count);
         for (int j = first; j <= pos; j++) {
-            float p = scores[j];
-            int vOff = j * vw + kvHead * vd;
-            for (int i = 0; i < vd; i++) {
-                out[oOff + i] += p * values[vOff + i];
+            float p = scores[j - first];
+            if (j < start) {
+                cache.addValue(layer, j, vCol, p, out, oOff, vd);
+            } else {
+                KvCache.addScaled(p, v, (j - start) * vw + vCol, out, oOff, vd);
             }
         }
+    }
+
+    /**
+     * Softmax and weighted sum of the values as llama.cpp's default F16-cache attention computes them (ggml's CPU
+     * {@code flash_attn_ext}): one pass over the positions with a running maximum M and sum S, and the output
+     * accumulated <em>in F16</em> — each step rounds {@code acc·e^(M_old−M)} and {@code acc + e^(s−M)·v} (one fused
+     * multiply-add) to half precision — divided by S at the end. The F16 accumulator, not the F16 storage, is most
+     * of the difference between llama.cpp's F16-cache and F32-cache logits, so it is reproduced step by step.
+     */
+    private static void halfAccumulate(KvCache cache, int layer, float[] v, int start, int first, int pos, int vCol,
+            int vw, float[] scores, float[] acc, float[] out, int oOff, int vd) {
+        java.util.Arrays.fill(acc, 0, vd, 0f);
+        float max = Float.NEGATIVE_INFINITY;
+        float sum = 0f;
+        for (int j = first; j <= pos; j++) {
+            float s = scores[j - first];
+            float ms = 1f;
+            float vs = 1f;
+            if (s > max) {
+                ms = (float) Math.exp(max - s);
+                max = s;
+                for (int i = 0; i < vd; i++) {
+                    acc[i] = toHalf(acc[i] * ms);
+                }
+            } else {
+                vs = (float) Math.exp(s - max);
+            }
+            if (j < start) {
+                cache.fmaValueHalf(layer, j, vCol, vs, acc, vd);
+            } else {
+                int vOff = (j - start) * vw + vCol;
+                for (int i = 0; i < vd; i++) {
+                    acc[i] = toHalf(Math.fma(v[vOff + i], vs, acc[i]));
+                }
+            }
+            sum = sum * ms + vs;
+        }
+        float inv = sum == 0f ? 0f : 1f / sum;
+        for (int i = 0; i < vd; i++) {
+            out[oOff + i] = acc[i] * inv;
+        }
+    }
+
+    static float toHalf(float x) {
+        return Float.float16ToFloat(Float.floatToFloat16(x));
     }
 }

@@ -2,6 +2,7 @@ package org.slmlab.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.slmlab.gguf.GgmlType;
 import org.slmlab.model.Model;
 import org.slmlab.sampling.Sampler;
 import org.slmlab.sampling.SamplerSettings;
@@ -26,8 +27,10 @@ public final class Session implements AutoCloseable {
     /**
      * @param contextSize the most tokens the session can hold (prompt + generated)
      * @param threads     compute threads (the caller is one of them)
+     * @param kvType      how the KV cache stores keys and values: F32 (what the parity goldens use) or F16
+     *                    (llama.cpp's default: half the memory, and llama.cpp's F16 attention arithmetic)
      */
-    public record Options(int contextSize, int threads) {
+    public record Options(int contextSize, int threads, GgmlType kvType) {
 
         public Options {
             if (contextSize < 1) {
@@ -36,9 +39,17 @@ public final class Session implements AutoCloseable {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
+            if (kvType != GgmlType.F32 && kvType != GgmlType.F16) {
+                throw new IllegalArgumentException("the KV cache is stored as F32 or F16, not " + kvType);
+            }
         }
 
-        /** 4096 tokens (or the model's own context, if shorter), one thread per core. */
+        /** An F32 KV cache. */
+        public Options(int contextSize, int threads) {
+            this(contextSize, threads, GgmlType.F32);
+        }
+
+        /** 4096 tokens (or the model's own context, if shorter), one thread per core, F32 KV cache. */
         public static Options defaults() {
             return new Options(4096, Runtime.getRuntime().availableProcessors());
         }
@@ -58,7 +69,7 @@ public final class Session implements AutoCloseable {
         this.tokenizer = Tokenizer.fromGguf(model.file());
         this.pool = new WorkerPool(options.threads());
         this.transformer = new Transformer(model.config(), model.weights(), pool, ctx);
-        this.cache = transformer.newCache(ctx);
+        this.cache = transformer.newCache(ctx, options.kvType());
     }
 
     public Tokenizer tokenizer() {

@@ -1,7 +1,9 @@
 package org.slmlab.engine;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.slmlab.gguf.GgmlType;
 import org.slmlab.model.Architecture;
 import org.slmlab.model.LayerWeights;
 import org.slmlab.model.Linear;
@@ -9,6 +11,7 @@ import org.slmlab.model.ModelConfig;
 import org.slmlab.model.ModelWeights;
 import org.slmlab.tensor.Activations;
 import org.slmlab.tensor.MatMul;
+import org.slmlab.tensor.Matrix;
 import org.slmlab.tensor.QuantizedActivations;
 import org.slmlab.tensor.RmsNorm;
 import org.slmlab.tensor.Rope;
@@ -24,14 +27,26 @@ import org.slmlab.tensor.WorkerPool;
  *
  * <p>Each step mirrors a node of llama.cpp's graph for the family, in the same order, so the numbers round the
  * same way: see the family notes in {@link Architecture}.
+ *
+ * <p>Every step runs on the {@link WorkerPool}: the matrix products over weight rows (Q, K and V together, gate and
+ * up together), attention over (token, head) pairs, norms, RoPE and activation quantization over the batch's
+ * rows, the FFN non-linearity over elements. Each piece of work is computed the same way whichever thread takes
+ * it, so the logits do not depend on the thread count. The intermediate arrays live in {@link ForwardBuffers}
+ * and are reused from call to call: a generated token allocates only its logits.
+ *
+ * <p>Not thread-safe: one forward pass at a time.
  */
 public final class Transformer {
+
+    /** Elements per chunk of an element-wise loop: a chunk should be worth more than claiming it. */
+    private static final int ELEMENT_GRAIN = 256;
 
     private final ModelConfig cfg;
     private final ModelWeights w;
     private final WorkerPool pool;
     private final Rope globalRope;
     private final Rope slidingRope;
+    private final ForwardBuffers buf;
 
     /**
      * @param contextSize the context the caller will use: Phi-3 LongRoPE picks its long factors beyond the
@@ -50,15 +65,28 @@ public final class Transformer {
         this.globalRope = new Rope(style, cfg.ropeDims(), cfg.ropeBase(), cfg.ropeFreqScale(), cfg.ropeAttnFactor(),
                 factors);
         this.slidingRope = new Rope(style, cfg.ropeDims(), cfg.swaRopeBase(), 1f, cfg.ropeAttnFactor(), factors);
+        this.buf = new ForwardBuffers(cfg, w, pool);
     }
 
     public ModelConfig config() {
         return cfg;
     }
 
-    /** A cache sized for this model. */
+    /** An F32 cache sized for this model. */
     public KvCache newCache(int contextSize) {
-        return new KvCache(cfg.blockCount(), cfg.keyWidth(), cfg.valueWidth(), contextSize);
+        return newCache(contextSize, GgmlType.F32);
+    }
+
+    /**
+     * A cache sized for this model, storing keys and values as {@code type} (F32 or F16); sliding-window layers
+     * keep only their window.
+     */
+    public KvCache newCache(int contextSize, GgmlType type) {
+        int[] windows = new int[cfg.blockCount()];
+        for (int l = 0; l < windows.length; l++) {
+            windows[l] = cfg.isSlidingLayer(l) ? cfg.slidingWindow() : 0;
+        }
+        return new KvCache(cfg.blockCount(), cfg.keyWidth(), cfg.valueWidth(), contextSize, type, windows);
     }
 
     /**
@@ -70,38 +98,46 @@ public final class Transformer {
     public float[] forward(KvCache cache, int[] tokens, boolean allLogits, ForwardObserver observer) {
         int n = tokens.length;
         int start = cache.length();
+        cache.checkIntact();
         cache.ensure(start + n);
+        buf.ensure(n);
         int d = cfg.embeddingLength();
-        float[] x = embed(tokens, start, observer);
+        float[] x = buf.x;
+        embed(tokens, start, x, observer);
+        globalRope.angles(start, n, buf.globalAngles);
+        slidingRope.angles(start, n, buf.slidingAngles);
         for (int l = 0; l < cfg.blockCount(); l++) {
             if (Thread.currentThread().isInterrupted()) {
                 // A notebook's Interrupt (any Thread.interrupt) stops a long prompt between layers. The cache
-                // stays consistent: its length only advances after the last layer.
+                // stays consistent: its length only advances after the last layer (but see KvCache.checkIntact).
                 throw new CancellationException("the forward pass was interrupted before layer " + l);
             }
             LayerWeights lw = w.layers().get(l);
-            float[] attn = attentionBlock(l, lw, cache, x, n, start, observer);
-            add(x, attn, n * d);
-            float[] ffn = feedForwardBlock(lw, x, n);
-            add(x, ffn, n * d);
+            add(x, attentionBlock(l, lw, cache, x, n, start, observer), n * d);
+            add(x, feedForwardBlock(lw, x, n), n * d);
             if (observer != null) {
                 for (int t = 0; t < n; t++) {
-                    observer.layerOutput(l, start + t, java.util.Arrays.copyOfRange(x, t * d, (t + 1) * d));
+                    observer.layerOutput(l, start + t, Arrays.copyOfRange(x, t * d, (t + 1) * d));
                 }
             }
         }
         cache.setLength(start + n);
         int first = allLogits ? 0 : n - 1;
-        float[] rows = java.util.Arrays.copyOfRange(x, first * d, n * d);
-        return logitsOf(rows, n - first);
+        return logits(x, first, n - first);
     }
 
     /** Final norm and vocabulary projection of {@code count} residual rows (the logit lens, for any layer). */
     public float[] logitsOf(float[] residualRows, int count) {
+        buf.ensure(count);
+        return logits(residualRows, 0, count);
+    }
+
+    private float[] logits(float[] residual, int firstRow, int count) {
         int d = cfg.embeddingLength();
-        float[] h = residualRows.clone();
-        RmsNorm.applyRows(h, count, d, w.outputNorm(), cfg.rmsEps());
-        float[] logits = project(w.output(), new QuantizedActivations(h, count, d));
+        float[] h = buf.h;
+        normRows(residual, firstRow * d, h, count, d, w.outputNorm());
+        float[] logits = new float[count * w.output().outputs()];
+        project(buf.normed.wrap(h, count, d), new Linear[] {w.output()}, new float[][] {logits});
         float cap = cfg.finalLogitSoftcap();
         if (cap > 0) {
             for (int i = 0; i < logits.length; i++) {
@@ -111,9 +147,8 @@ public final class Transformer {
         return logits;
     }
 
-    private float[] embed(int[] tokens, int start, ForwardObserver observer) {
+    private void embed(int[] tokens, int start, float[] x, ForwardObserver observer) {
         int d = cfg.embeddingLength();
-        float[] x = new float[tokens.length * d];
         // Gemma: embeddings times sqrt(n_embd), a float as in llama.cpp's ggml_scale(inpL, sqrtf(n_embd)).
         float scale = cfg.architecture().scalesEmbeddings() ? (float) Math.sqrt(d) : 1f;
         for (int t = 0; t < tokens.length; t++) {
@@ -129,102 +164,125 @@ public final class Transformer {
                 }
             }
             if (observer != null) {
-                observer.embedding(start + t, id, java.util.Arrays.copyOfRange(x, t * d, (t + 1) * d));
+                observer.embedding(start + t, id, Arrays.copyOfRange(x, t * d, (t + 1) * d));
             }
         }
-        return x;
     }
 
     private float[] attentionBlock(int layer, LayerWeights lw, KvCache cache, float[] x, int n, int start,
             ForwardObserver observer) {
         int d = cfg.embeddingLength();
         int hd = cfg.headDim();
-        float[] h = normRows(x, n, d, lw.attnNorm());
-        var in = new QuantizedActivations(h, n, d);
-        float[] q = project(lw.wq(), in);
-        float[] k = project(lw.wk(), in);
-        float[] v = project(lw.wv(), in);
-        if (lw.qNorm() != null) {
-            RmsNorm.applyRows(q, n * cfg.headCount(), hd, lw.qNorm(), cfg.rmsEps());
-            RmsNorm.applyRows(k, n * cfg.headCountKv(), hd, lw.kNorm(), cfg.rmsEps());
-        }
+        float[] q = buf.q;
+        float[] k = buf.k;
+        float[] v = buf.v;
+        normRows(x, 0, buf.h, n, d, lw.attnNorm());
+        project(buf.normed.wrap(buf.h, n, d), new Linear[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {q, k, v});
         Rope rope = cfg.isSlidingLayer(layer) ? slidingRope : globalRope;
-        for (int t = 0; t < n; t++) {
-            float[] angles = rope.angles(start + t);
-            rope.rotate(q, t * cfg.queryWidth(), cfg.headCount(), hd, angles);
-            rope.rotate(k, t * cfg.keyWidth(), cfg.headCountKv(), hd, angles);
-        }
+        float[] angles = cfg.isSlidingLayer(layer) ? buf.slidingAngles : buf.globalAngles;
         boolean preScaled = cfg.architecture().scalesQueryBeforeAttention();
-        if (preScaled) {
-            for (int i = 0; i < q.length; i++) {
-                q[i] *= cfg.attentionScale();
+        int qw = cfg.queryWidth();
+        int kw = cfg.keyWidth();
+        pool.parallelFor(n, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                if (lw.qNorm() != null) {
+                    RmsNorm.applyRows(q, t * qw, cfg.headCount(), hd, lw.qNorm(), cfg.rmsEps());
+                    RmsNorm.applyRows(k, t * kw, cfg.headCountKv(), hd, lw.kNorm(), cfg.rmsEps());
+                }
+                rope.rotate(q, t * qw, cfg.headCount(), hd, angles, t * cfg.ropeDims());
+                rope.rotate(k, t * kw, cfg.headCountKv(), hd, angles, t * cfg.ropeDims());
+                if (preScaled) {
+                    for (int i = t * qw; i < (t + 1) * qw; i++) {
+                        q[i] *= cfg.attentionScale();
+                    }
+                }
             }
-        }
-        cache.store(layer, start, n, k, v);
-        float[] out = new float[n * cfg.headCount() * cfg.valueHeadDim()];
-        Attention.compute(observer == null ? pool : null, cfg, layer, cache, q, n, start,
+        });
+        // An F16 cache: K and V are rounded as stored, and Q as ggml's K·Q product rounds it (to K's type).
+        cache.roundLikeStorage(q, n * qw);
+        cache.roundLikeStorage(k, n * kw);
+        cache.roundLikeStorage(v, n * cfg.valueWidth());
+        int outWidth = cfg.headCount() * cfg.valueHeadDim();
+        float[] out = buf.attnOut;
+        Arrays.fill(out, 0, n * outWidth, 0f);
+        Attention.compute(observer == null ? pool : null, cfg, layer, cache, q, k, v, n, start,
                 preScaled ? 1f : cfg.attentionScale(), out, observer);
+        cache.store(layer, start, n, k, v);
         if (lw.attnSubNorm() != null) {
-            RmsNorm.applyRows(out, n, out.length / n, lw.attnSubNorm(), cfg.rmsEps());
+            normRows(out, 0, out, n, outWidth, lw.attnSubNorm());
         }
-        float[] o = project(lw.wo(), new QuantizedActivations(out, n, out.length / n));
+        float[] o = buf.proj;
+        project(buf.attended.wrap(out, n, outWidth), new Linear[] {lw.wo()}, new float[][] {o});
         if (lw.postAttentionNorm() != null) {
-            RmsNorm.applyRows(o, n, d, lw.postAttentionNorm(), cfg.rmsEps());
+            normRows(o, 0, o, n, d, lw.postAttentionNorm());
         }
         return o;
     }
 
     private float[] feedForwardBlock(LayerWeights lw, float[] x, int n) {
         int d = cfg.embeddingLength();
-        float[] h = normRows(x, n, d, lw.ffnNorm());
-        var in = new QuantizedActivations(h, n, d);
-        float[] gate = project(lw.gate(), in);
-        float[] up = project(lw.up(), in);
+        normRows(x, 0, buf.h, n, d, lw.ffnNorm());
+        float[] gate = buf.gate;
+        float[] up = buf.up;
+        project(buf.normed.wrap(buf.h, n, d), new Linear[] {lw.gate(), lw.up()}, new float[][] {gate, up});
         int ff = lw.gate().outputs();
-        for (int i = 0; i < gate.length; i++) {
-            float g = gate[i];
-            float a = switch (cfg.activation()) {
-                case SILU -> Activations.silu(g);
-                case GELU_TANH -> Activations.geluTanh(g);
-                case RELU_SQUARED -> Activations.reluSquared(g);
-            };
-            gate[i] = a * up[i];
-        }
+        var activation = cfg.activation();
+        pool.parallelFor(n * ff, ELEMENT_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float g = gate[i];
+                float a = switch (activation) {
+                    case SILU -> Activations.silu(g);
+                    case GELU_TANH -> Activations.geluTanh(g);
+                    case RELU_SQUARED -> Activations.reluSquared(g);
+                };
+                gate[i] = a * up[i];
+            }
+        });
         if (lw.ffnSubNorm() != null) {
-            RmsNorm.applyRows(gate, n, ff, lw.ffnSubNorm(), cfg.rmsEps());
+            normRows(gate, 0, gate, n, ff, lw.ffnSubNorm());
         }
-        float[] down = project(lw.down(), new QuantizedActivations(gate, n, ff));
+        float[] down = buf.proj;
+        project(buf.hidden.wrap(gate, n, ff), new Linear[] {lw.down()}, new float[][] {down});
         if (lw.postFfnNorm() != null) {
-            RmsNorm.applyRows(down, n, d, lw.postFfnNorm(), cfg.rmsEps());
+            normRows(down, 0, down, n, d, lw.postFfnNorm());
         }
         return down;
     }
 
-    private float[] normRows(float[] x, int n, int width, float[] weight) {
-        float[] h = new float[n * width];
-        for (int t = 0; t < n; t++) {
-            RmsNorm.apply(x, t * width, weight, h, t * width, width, cfg.rmsEps());
-        }
-        return h;
+    /** RMSNorm of {@code n} rows of {@code width} from {@code src[srcOff..]} into {@code dst[0..]}, in parallel. */
+    private void normRows(float[] src, int srcOff, float[] dst, int n, int width, float[] weight) {
+        pool.parallelFor(n, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                RmsNorm.apply(src, srcOff + t * width, weight, dst, t * width, width, cfg.rmsEps());
+            }
+        });
     }
 
-    private float[] project(Linear lin, QuantizedActivations in) {
-        int rows = lin.outputs();
-        float[] out = new float[in.count() * rows];
-        MatMul.multiply(pool, lin.weight(), in, out);
-        if (lin.scale() != 1f) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] *= lin.scale();
-            }
+    /** {@code outs[m] = in · lins[m]} (scale and bias included); the products share one parallel loop. */
+    private void project(QuantizedActivations in, Linear[] lins, float[][] outs) {
+        Matrix[] ms = new Matrix[lins.length];
+        for (int m = 0; m < lins.length; m++) {
+            ms[m] = lins[m].weight();
         }
-        if (lin.bias() != null) {
-            for (int t = 0; t < in.count(); t++) {
-                for (int r = 0; r < rows; r++) {
-                    out[t * rows + r] += lin.bias()[r];
+        MatMul.multiply(pool, in, ms, outs);
+        for (int m = 0; m < lins.length; m++) {
+            Linear lin = lins[m];
+            float[] out = outs[m];
+            int rows = lin.outputs();
+            int size = in.count() * rows;
+            if (lin.scale() != 1f) {
+                for (int i = 0; i < size; i++) {
+                    out[i] *= lin.scale();
+                }
+            }
+            if (lin.bias() != null) {
+                for (int t = 0; t < in.count(); t++) {
+                    for (int r = 0; r < rows; r++) {
+                        out[t * rows + r] += lin.bias()[r];
+                    }
                 }
             }
         }
-        return out;
     }
 
     private static void add(float[] x, float[] y, int n) {

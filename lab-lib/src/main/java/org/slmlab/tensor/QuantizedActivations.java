@@ -3,7 +3,9 @@ package org.slmlab.tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import org.slmlab.gguf.GgmlType;
 import org.slmlab.quant.Codecs;
 
@@ -15,22 +17,41 @@ import org.slmlab.quant.Codecs;
  * {@code vec_dot_type} (Q8_0, Q8_1 or Q8_K blocks for quantized weights, F16/BF16 for half-precision ones) and
  * then takes integer or half-precision dot products. Doing the same is what makes the logits match llama.cpp
  * to 1e-2 instead of 1e-1. Q, K and V (or gate and up) read the same input, so it is quantized once for all.
+ *
+ * <p>The forward pass keeps one instance per input and {@link #wrap}s each new batch in it: the converted rows
+ * live in buffers that are reused from token to token, and a batch's rows are converted in parallel (each row
+ * on its own, so the bytes do not depend on the thread count).
  */
 public final class QuantizedActivations {
 
-    private final float[] rows;
-    private final int n;
-    private final int cols;
-    private final Map<GgmlType, MemorySegment> converted = new EnumMap<>(GgmlType.class);
+    private final WorkerPool pool;
+    private final Map<GgmlType, MemorySegment> buffers = new EnumMap<>(GgmlType.class);
+    private final Set<GgmlType> converted = EnumSet.noneOf(GgmlType.class);
+    private float[] rows;
+    private int n;
+    private int cols;
 
-    /** Wraps (does not copy) {@code n} rows of width {@code cols} at the start of {@code rows}. */
+    /** Wraps (does not copy) {@code n} rows of width {@code cols} at the start of {@code rows}; converts serially. */
     public QuantizedActivations(float[] rows, int n, int cols) {
+        this(null);
+        wrap(rows, n, cols);
+    }
+
+    /** An empty holder whose conversions run on {@code pool} (null: on the calling thread). */
+    public QuantizedActivations(WorkerPool pool) {
+        this.pool = pool;
+    }
+
+    /** Makes this hold {@code n} new rows of width {@code cols} (not copied); earlier conversions are forgotten. */
+    public QuantizedActivations wrap(float[] rows, int n, int cols) {
         if ((long) n * cols > rows.length) {
             throw new IllegalArgumentException(n + " rows of " + cols + " do not fit in " + rows.length + " floats");
         }
         this.rows = rows;
         this.n = n;
         this.cols = cols;
+        converted.clear();
+        return this;
     }
 
     public int count() {
@@ -41,18 +62,32 @@ public final class QuantizedActivations {
         return cols;
     }
 
-    /** The rows in format {@code type}, one after another, each {@code type.bytesFor(cols)} bytes. */
+    /**
+     * The rows in format {@code type}, one after another, each {@code type.bytesFor(cols)} bytes. The segment is
+     * valid until the next {@link #wrap}.
+     */
     public MemorySegment as(GgmlType type) {
-        return converted.computeIfAbsent(type, this::convert);
-    }
-
-    private MemorySegment convert(GgmlType type) {
         long rowBytes = type.bytesFor(cols);
-        MemorySegment seg = Arena.ofAuto().allocate(rowBytes * n, 64);
-        var codec = Codecs.of(type);
-        for (int t = 0; t < n; t++) {
-            codec.quantizeActivation(rows, t * cols, seg, t * rowBytes, cols);
+        MemorySegment buf = buffers.get(type);
+        if (buf == null || buf.byteSize() < rowBytes * n) {
+            buf = Arena.ofAuto().allocate(rowBytes * n, 64);
+            buffers.put(type, buf);
+        } else if (converted.contains(type)) {
+            return buf.asSlice(0, rowBytes * n);
         }
-        return seg;
+        var codec = Codecs.of(type);
+        MemorySegment seg = buf;
+        WorkerPool.RangeTask convert = (from, to) -> {
+            for (int t = from; t < to; t++) {
+                codec.quantizeActivation(rows, t * cols, seg, t * rowBytes, cols);
+            }
+        };
+        if (pool == null) {
+            convert.run(0, n);
+        } else {
+            pool.parallelFor(n, convert);
+        }
+        converted.add(type);
+        return buf.asSlice(0, rowBytes * n);
     }
 }

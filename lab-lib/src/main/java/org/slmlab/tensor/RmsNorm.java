@@ -25,10 +25,10 @@ public final class RmsNorm {
         }
     }
 
-    /** Normalises each of {@code rows} consecutive rows of width {@code n}, in place. */
-    public static void applyRows(float[] x, int rows, int n, float[] weight, float eps) {
+    /** Normalises each of {@code rows} consecutive rows of width {@code n} starting at {@code x[off]}, in place. */
+    public static void applyRows(float[] x, int off, int rows, int n, float[] weight, float eps) {
         for (int r = 0; r < rows; r++) {
-            apply(x, r * n, weight, x, r * n, n, eps);
+            apply(x, off + r * n, weight, x, off + r * n, n, eps);
         }
     }
 }

@@ -39,26 +39,45 @@ public final class Rope {
     /** cos and sin of every pair's angle at {@code pos}, interleaved: {@code [cos0, sin0, cos1, sin1, …]}. */
     public float[] angles(int pos) {
         float[] cs = new float[dims];
+        angles(pos, 1, cs);
+        return cs;
+    }
+
+    /**
+     * {@link #angles(int)} of the {@code count} positions from {@code first}, one after another in {@code dst}
+     * ({@code dims} floats each): a batch's angles, computed once for all layers that share this rope.
+     */
+    public void angles(int first, int count, float[] dst) {
+        for (int p = 0; p < count; p++) {
+            anglesAt(first + p, dst, p * dims);
+        }
+    }
+
+    private void anglesAt(int pos, float[] cs, int off) {
         float thetaScale = (float) Math.pow(base, -2.0f / dims);
         float theta = pos;
         for (int i = 0; i < dims / 2; i++) {
             float ff = freqFactors == null ? 1f : freqFactors[i];
             float t = freqScale * (theta / ff);
-            cs[2 * i] = (float) Math.cos(t) * attnFactor;
-            cs[2 * i + 1] = (float) Math.sin(t) * attnFactor;
+            cs[off + 2 * i] = (float) Math.cos(t) * attnFactor;
+            cs[off + 2 * i + 1] = (float) Math.sin(t) * attnFactor;
             theta *= thetaScale;
         }
-        return cs;
     }
 
     /** Rotates {@code heads} consecutive heads of width {@code headDim} starting at {@code x[off]}, in place. */
     public void rotate(float[] x, int off, int heads, int headDim, float[] angles) {
+        rotate(x, off, heads, headDim, angles, 0);
+    }
+
+    /** {@link #rotate(float[], int, int, int, float[])} with the angles at {@code angles[anglesOff..]}. */
+    public void rotate(float[] x, int off, int heads, int headDim, float[] angles, int anglesOff) {
         int half = dims / 2;
         for (int h = 0; h < heads; h++) {
             int base0 = off + h * headDim;
             for (int i = 0; i < half; i++) {
-                float cos = angles[2 * i];
-                float sin = angles[2 * i + 1];
+                float cos = angles[anglesOff + 2 * i];
+                float sin = angles[anglesOff + 2 * i + 1];
                 // NORM rotates neighbours (2i, 2i+1); NEOX rotates i with i + dims/2.
                 int a = style == RopeStyle.NORM ? base0 + 2 * i : base0 + i;
                 int b = style == RopeStyle.NORM ? a + 1 : a + half;
