@@ -114,7 +114,7 @@ public final class Transformer {
             }
             LayerWeights lw = w.layers().get(l);
             add(x, attentionBlock(l, lw, cache, x, n, start, observer), n * d);
-            add(x, feedForwardBlock(lw, x, n), n * d);
+            add(x, feedForwardBlock(lw, x, n, start, observer), n * d);
             if (observer != null) {
                 for (int t = 0; t < n; t++) {
                     observer.layerOutput(l, start + t, Arrays.copyOfRange(x, t * d, (t + 1) * d));
@@ -123,21 +123,22 @@ public final class Transformer {
         }
         cache.setLength(start + n);
         int first = allLogits ? 0 : n - 1;
-        return logits(x, first, n - first);
+        return logits(x, first, n - first, start + first, observer);
     }
 
     /** Final norm and vocabulary projection of {@code count} residual rows (the logit lens, for any layer). */
     public float[] logitsOf(float[] residualRows, int count) {
         buf.ensure(count);
-        return logits(residualRows, 0, count);
+        return logits(residualRows, 0, count, 0, null);
     }
 
-    private float[] logits(float[] residual, int firstRow, int count) {
+    private float[] logits(float[] residual, int firstRow, int count, int firstPos, ForwardObserver observer) {
         int d = cfg.embeddingLength();
         float[] h = buf.h;
         normRows(residual, firstRow * d, h, count, d, w.outputNorm());
         float[] logits = new float[count * w.output().outputs()];
-        project(buf.normed.wrap(h, count, d), new Linear[] {w.output()}, new float[][] {logits});
+        project(rounded(buf.normed, h, count, d, w.output(), firstPos, observer), new Linear[] {w.output()},
+                new float[][] {logits});
         float cap = cfg.finalLogitSoftcap();
         if (cap > 0) {
             for (int i = 0; i < logits.length; i++) {
@@ -177,7 +178,8 @@ public final class Transformer {
         float[] k = buf.k;
         float[] v = buf.v;
         normRows(x, 0, buf.h, n, d, lw.attnNorm());
-        project(buf.normed.wrap(buf.h, n, d), new Linear[] {lw.wq(), lw.wk(), lw.wv()}, new float[][] {q, k, v});
+        project(rounded(buf.normed, buf.h, n, d, lw.wq(), start, observer), new Linear[] {lw.wq(), lw.wk(), lw.wv()},
+                new float[][] {q, k, v});
         Rope rope = cfg.isSlidingLayer(layer) ? slidingRope : globalRope;
         float[] angles = cfg.isSlidingLayer(layer) ? buf.slidingAngles : buf.globalAngles;
         boolean preScaled = cfg.architecture().scalesQueryBeforeAttention();
@@ -212,19 +214,21 @@ public final class Transformer {
             normRows(out, 0, out, n, outWidth, lw.attnSubNorm());
         }
         float[] o = buf.proj;
-        project(buf.attended.wrap(out, n, outWidth), new Linear[] {lw.wo()}, new float[][] {o});
+        project(rounded(buf.attended, out, n, outWidth, lw.wo(), start, observer), new Linear[] {lw.wo()},
+                new float[][] {o});
         if (lw.postAttentionNorm() != null) {
             normRows(o, 0, o, n, d, lw.postAttentionNorm());
         }
         return o;
     }
 
-    private float[] feedForwardBlock(LayerWeights lw, float[] x, int n) {
+    private float[] feedForwardBlock(LayerWeights lw, float[] x, int n, int start, ForwardObserver observer) {
         int d = cfg.embeddingLength();
         normRows(x, 0, buf.h, n, d, lw.ffnNorm());
         float[] gate = buf.gate;
         float[] up = buf.up;
-        project(buf.normed.wrap(buf.h, n, d), new Linear[] {lw.gate(), lw.up()}, new float[][] {gate, up});
+        project(rounded(buf.normed, buf.h, n, d, lw.gate(), start, observer), new Linear[] {lw.gate(), lw.up()},
+                new float[][] {gate, up});
         int ff = lw.gate().outputs();
         var activation = cfg.activation();
         pool.parallelFor(n * ff, ELEMENT_GRAIN, (from, to) -> {
@@ -242,7 +246,8 @@ public final class Transformer {
             normRows(gate, 0, gate, n, ff, lw.ffnSubNorm());
         }
         float[] down = buf.proj;
-        project(buf.hidden.wrap(gate, n, ff), new Linear[] {lw.down()}, new float[][] {down});
+        project(rounded(buf.hidden, gate, n, ff, lw.down(), start, observer), new Linear[] {lw.down()},
+                new float[][] {down});
         if (lw.postFfnNorm() != null) {
             normRows(down, 0, down, n, d, lw.postFfnNorm());
         }
@@ -256,6 +261,18 @@ public final class Transformer {
                 RmsNorm.apply(src, srcOff + t * width, weight, dst, t * width, width, cfg.rmsEps());
             }
         });
+    }
+
+    /**
+     * {@code slot} holding {@code n} rows of {@code rows}, shown to the observer first: they are about to be rounded
+     * to the format of {@code consumer} (the first matrix that reads them).
+     */
+    private static QuantizedActivations rounded(QuantizedActivations slot, float[] rows, int n, int cols,
+            Linear consumer, int firstPos, ForwardObserver observer) {
+        if (observer != null) {
+            observer.beforeRounding(consumer.weight().name(), consumer.weight().vecDotType(), firstPos, rows, n, cols);
+        }
+        return slot.wrap(rows, n, cols);
     }
 
     /** {@code outs[m] = in · lins[m]} (scale and bias included); the products share one parallel loop. */

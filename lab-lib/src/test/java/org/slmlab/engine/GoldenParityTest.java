@@ -41,32 +41,50 @@ class GoldenParityTest {
      */
     static final double QUANT_TOLERANCE = 2e-2;
 
-    /**
-     * F16 weights, target 1e-3, reached today: 2.5e-3. Logits are exact (about 1e-6) for the first positions and
-     * then drift by 1e-3..2.5e-3: ggml rounds every matmul input to F16 (11 significant bits), so when our float
-     * value and ggml's differ in the last bit (different summation order in a dot product or a norm), about one
-     * activation in 10^4 rounds to the neighbouring F16 value; the K/V rows of such a position carry the change
-     * forward. Matching further needs ggml's exact summation order, not better maths.
-     */
-    static final double HALF_BOUND = 3e-3;
-    /**
-     * Quantized and BF16 weights that miss the 2e-2 target the same way — an activation rounded to the other side
-     * of a Q8_0/Q8_1/Q8_K (or BF16) step — are recognised by their shape: some positions still match exactly
-     * (within {@link #EXACT}), which a wrong kernel or graph could not do, and the deviation stays under this
-     * bound (ternary BitNet weights turn one flipped step into 0.27).
-     */
-    static final double FLIP_BOUND = 0.3;
-    /** "The same computation": what F32 models reach at every position. */
+    /** "The same computation": what F32 models reach at every position (about 1e-6; 1e-4 leaves headroom). */
     static final double EXACT = 1e-4;
     /**
-     * Models that miss the target without that shape: stories260K-Q4_0/Q8_0 are off by 0.1-0.3 from position 0,
-     * and unquantized float maths on their weights is as far from llama.cpp (llama.cpp's own F16-KV and F32-KV
-     * runs of stories260K-Q8_0 differ by 0.25); not explained yet. Each bound is the measured maximum rounded up,
-     * so a regression still fails.
+     * Models that miss the target for a reason other than a rounding flip. stories260K-Q4_0/Q8_0 are off by
+     * 0.1-0.3 from position 0 (which sees only itself), while stories260K-F32 matches to 1e-5, every mini with the
+     * same Q8_0/Q4_0 kernels matches, and an independent numpy re-implementation of ggml's semantics (Q8_0
+     * activations by ggml's x86 quantizer, F16 activations for the 172-column ffn_down that llama-quantize left in
+     * F16, F32 attention) lands within 1e-3 of this engine and as far from llama.cpp. No single activation flip
+     * explains position 0 (the nearest to a boundary is 2e-4 of a step away, no ulp-sized difference), and
+     * llama.cpp's final-norm activation, recovered from its logits through output.weight, is an exact Q8_0 vector
+     * 1% away from ours. Unexplained; each bound is the measured maximum rounded up, so a regression still fails.
      */
     static final java.util.Map<String, Double> KNOWN_GAPS = java.util.Map.of(
             "stories260K-Q4_0", 0.3,
             "stories260K-Q8_0", 0.35);
+
+    /**
+     * Models beyond the target whose first differing position {@link RoundingFlips} could not pin on one activation
+     * near a boundary (no nudge of the six nearest, within 64 ulps, fixes it — two flips in one position, a larger
+     * difference upstream, or a rounding not instrumented, such as Gemma's F16 GELU table). Their shape is still a
+     * flip's: some positions still agree to 1e-6 (the PARITY line counts them), which a wrong kernel could not
+     * do — the test asserts that there is one, and this bound (the largest value measured on the fast and the
+     * scalar path, rounded up). The fast kernels add the lanes of their Vector API reductions in an order that changes when C2
+     * compiles them, so which activations flip differs between the paths and even between a cold and a warm run;
+     * with {@code -Dslmlab.scalar=true} runs are bit-identical.
+     */
+    static final java.util.Map<String, Double> UNPROVEN_FLIPS = java.util.Map.ofEntries(
+            java.util.Map.entry("mini-bitnet-TQ1_0", 0.3), // ternary weights: one Q8_K step moves logits 0.27
+            java.util.Map.entry("mini-bitnet-TQ2_0", 0.3),
+            java.util.Map.entry("mini-gemma3-F16", 0.0025),
+            java.util.Map.entry("mini-llama-F16", 0.0015),
+            java.util.Map.entry("mini-phi3-F16", 0.002),
+            java.util.Map.entry("mini-qwen3-F16", 0.0025),
+            java.util.Map.entry("mini-llama-MXFP4", 0.04),
+            java.util.Map.entry("mini-qwen3-MXFP4", 0.065),
+            java.util.Map.entry("mini-llama-Q4_0", 0.035),
+            java.util.Map.entry("mini-llama-Q4_1", 0.04),
+            java.util.Map.entry("mini-llama-Q5_0", 0.035),
+            java.util.Map.entry("mini-llama-Q5_1", 0.035),
+            java.util.Map.entry("mini-phi3-Q8_0", 0.045),
+            java.util.Map.entry("mini-qwen3-Q4_0", 0.1),
+            java.util.Map.entry("mini-qwen3-Q4_1", 0.045),
+            java.util.Map.entry("mini-qwen3-Q5_1", 0.1),
+            java.util.Map.entry("mini-qwen3-Q8_0", 0.09));
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -109,6 +127,11 @@ class GoldenParityTest {
             assertEquals(tokens.length * vocab, expected.length, "golden logits shape");
 
             var tf = new Transformer(model.config(), model.weights(), pool, 128);
+            // Measured warm: until C2 compiles them, the fast kernels' Vector API lane reductions (reduceLanes ADD)
+            // run as Java fallbacks that add the lanes in another order, so a cold first pass can differ in the
+            // last bits and flip an activation rounding (mini-llama-Q5_0: 0.033 cold, 5e-7 warm). One warm-up pass
+            // makes most models repeatable, which RoundingFlips needs (it compares runs with each other).
+            tf.forward(tf.newCache(128), tokens, true, null);
             KvCache cache = tf.newCache(128);
             float[] logits = tf.forward(cache, tokens, true, null);
             double maxDiff = 0;
@@ -130,19 +153,17 @@ class GoldenParityTest {
                     + worst % vocab + "; positions within " + EXACT + ": " + exactPositions + " of " + tokens.length;
             System.out.printf("PARITY %-24s max|dlogit| = %.3g (target %.0g), exact positions %d/%d%n", stem, maxDiff,
                     target, exactPositions, tokens.length);
-            if (hasHalfWeights(model) && floatWeightsOnly(model)) {
-                assertTrue(maxDiff <= HALF_BOUND, where + " exceeds the F16 bound " + HALF_BOUND);
-            } else if (KNOWN_GAPS.containsKey(stem)) {
+            if (KNOWN_GAPS.containsKey(stem)) {
                 assertTrue(maxDiff <= KNOWN_GAPS.get(stem), where + " exceeds its known gap " + KNOWN_GAPS.get(stem));
             } else if (maxDiff > target) {
-                assertTrue(exactPositions > 0 && maxDiff <= FLIP_BOUND, where + " exceeds " + target
-                        + " and is not a rounding flip (no exact position, or above " + FLIP_BOUND + ")");
+                holdToTargetUpToRoundingFlips(stem, tf, tokens, expected, vocab, perPosition, exactPositions, target,
+                        where);
             }
 
             // Greedy continuation, one token at a time (llama.cpp: lowest id on ties, no stop at EOS).
             // Our error during generation is unknown (no reference logits there): for float weights take the
             // prompt's; for quantized weights a rounding flip may happen at any step and moves logits by up to
-            // 0.1 (the largest flip seen on prompt positions, mini-qwen3-Q4_0: 0.09).
+            // 0.1 (the largest flip seen on prompt positions, mini-qwen3-Q4_0: 0.09; BitNet's ternary weights 0.27).
             double errorScale = floatWeightsOnly(model) ? maxDiff : Math.max(maxDiff, 0.1);
             float[] last = java.util.Arrays.copyOfRange(logits, logits.length - vocab, logits.length);
             for (int step = 0; step < greedy.length; step++) {
@@ -162,6 +183,41 @@ class GoldenParityTest {
         }
     }
 
+    /**
+     * A model beyond the target passes only if every position that differs by more than {@link #EXACT} is proven
+     * a rounding flip ({@link RoundingFlips}): the positions before the first flip must meet the target as they
+     * are, and with the flips nudged the whole prompt must. The flips are printed — value, boundary, ulps.
+     */
+    private static void holdToTargetUpToRoundingFlips(String stem, Transformer tf, int[] tokens, float[] expected,
+            int vocab, double[] perPosition, long exactPositions, double target, String where) {
+        RoundingFlips.Result r = RoundingFlips.explain(tf, tokens, expected, vocab, EXACT);
+        int first = !r.flips().isEmpty() ? r.flips().getFirst().nudge().pos()
+                : r.unexplained() >= 0 ? r.unexplained() : tokens.length;
+        // Nudges act at their own position and after, so before the first one these are the unnudged logits.
+        double before = java.util.Arrays.stream(r.perPosition(), 0, first).max().orElse(0);
+        double nudged = java.util.Arrays.stream(r.perPosition()).max().orElse(0);
+        System.out.printf("PARITY %-24s %d rounding flip(s); before position %d max|dlogit| = %.3g, with the flips"
+                + " nudged %.3g%n", stem, r.flips().size(), first, before, nudged);
+        r.flips().forEach(f -> System.out.println("PARITY   flip at " + f));
+        assertTrue(before <= target, where + ": positions before the first rounding flip (" + first + ") are off by "
+                + before + " > " + target);
+        if (r.unexplained() >= 0 && nudged > target) {
+            String unexplained = where + ": position " + r.unexplained() + " differs by "
+                    + r.perPosition()[r.unexplained()] + " and no activation within " + RoundingFlips.MAX_ULPS
+                    + " ulps of a rounding boundary explains it";
+            assertTrue(UNPROVEN_FLIPS.containsKey(stem), unexplained);
+            assertTrue(exactPositions > 0, unexplained + ", and no position agrees to " + EXACT);
+            double bound = UNPROVEN_FLIPS.get(stem);
+            System.out.printf("PARITY %-24s unproven from position %d on: max|dlogit| %.3g (bound %.2g)%n", stem,
+                    r.unexplained(), Math.max(nudged, maxOf(perPosition)), bound);
+            assertTrue(nudged <= bound && maxOf(perPosition) <= bound, unexplained + ", and exceeds its bound " + bound);
+        }
+    }
+
+    private static double maxOf(double[] v) {
+        return java.util.Arrays.stream(v).max().orElse(0);
+    }
+
     private static Model openOrSkip(Path path) throws IOException {
         try (GGUFFile f = GGUFFile.open(path)) {
             for (TensorInfo t : f.tensors()) {
@@ -169,10 +225,6 @@ class GoldenParityTest {
             }
         }
         return Model.load(path);
-    }
-
-    private static boolean hasHalfWeights(Model model) {
-        return model.file().tensors().stream().anyMatch(t -> t.type() == GgmlType.F16);
     }
 
     private static boolean floatWeightsOnly(Model model) {
