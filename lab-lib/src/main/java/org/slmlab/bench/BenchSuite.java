@@ -24,7 +24,8 @@ import org.slmlab.twin.ShapeTwin;
 /**
  * {@code ./lab bench --suite qwen3-0.6b}: the model's shape twin in each quantization type the course compares,
  * benchmarked one after the other, next to llama.cpp's numbers on the same shapes
- * ({@code datasets/llama-cpp-bench.csv}); a Markdown table and a chart are written to the output folder.
+ * ({@code datasets/llama-cpp-bench.csv}); a Markdown table, the same as CSV and a chart are written to the output
+ * folder ({@code target/bench/} from the command line, where notebook 07 looks for them).
  */
 public final class BenchSuite {
 
@@ -64,6 +65,7 @@ public final class BenchSuite {
         }
         Files.createDirectories(out);
         Files.writeString(out.resolve(m.id() + ".md"), markdown(m, o, rows));
+        Files.writeString(out.resolve(m.id() + ".csv"), csv(rows));
         BitmapEncoder.saveBitmap(chart(m, rows), out.resolve(m.id()).toString(), BitmapEncoder.BitmapFormat.PNG);
         return rows;
     }
@@ -80,6 +82,32 @@ public final class BenchSuite {
                     r.llamaCppTg() == null ? "" : r.llamaCppTg()));
         }
         return s.toString();
+    }
+
+    /**
+     * The rows as CSV, one line per type, for a notebook to load ({@code Table.read().csv(...)}); a test that was
+     * not run, or a type llama.cpp's reference lacks, leaves its fields empty.
+     */
+    public static String csv(List<Row> rows) {
+        StringBuilder s = new StringBuilder("type,size_bytes,threads,n_prompt,pp_ts,pp_stddev_ts,n_gen,tg_ts,tg_stddev_ts,"
+                + "llama_cpp_pp64,llama_cpp_tg32\n");
+        for (Row r : rows) {
+            BenchResult any = r.pp() != null ? r.pp() : r.tg();
+            s.append(String.join(",", r.type().name(), Long.toString(any.model().sizeBytes()), Integer.toString(any.threads()),
+                    r.pp() == null ? "" : Integer.toString(r.pp().nPrompt()), mean(r.pp()), sd(r.pp()),
+                    r.tg() == null ? "" : Integer.toString(r.tg().nGen()), mean(r.tg()), sd(r.tg()),
+                    r.llamaCppPp() == null ? "" : r.llamaCppPp().toString(),
+                    r.llamaCppTg() == null ? "" : r.llamaCppTg().toString())).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static String mean(BenchResult r) {
+        return r == null ? "" : String.format(Locale.ROOT, "%.3f", r.avgTs());
+    }
+
+    private static String sd(BenchResult r) {
+        return r == null ? "" : String.format(Locale.ROOT, "%.3f", r.stddevTs());
     }
 
     private static String cell(BenchResult r) {

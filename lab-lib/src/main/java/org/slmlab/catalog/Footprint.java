@@ -31,6 +31,22 @@ public record Footprint(String model, String fileType, List<TensorBytes> tensors
         return weightBytes + kvCacheBytes + workingBytes;
     }
 
+    /**
+     * Bytes of weights that generating one token streams from memory: each matrix is multiplied by the token's
+     * activation vector, so all of it is read — except a token embedding table that is not also the output head
+     * (the file has an {@code output.weight}), of which only the token's row is looked up. Memory bandwidth ÷ this
+     * is the most tokens/s generation can reach (notebook 07's roofline).
+     */
+    public long bytesReadPerToken() {
+        boolean tied = tensors.stream().noneMatch(t -> t.name().equals("output.weight"));
+        long bytes = 0;
+        for (TensorBytes t : tensors) {
+            boolean lookedUp = !tied && t.name().equals("token_embd.weight");
+            bytes += lookedUp ? t.type().bytesFor(t.shape()[0]) : t.bytes();
+        }
+        return bytes;
+    }
+
     /** Bytes and tensor count per ggml type, largest first. */
     public Map<GgmlType, long[]> bytesByType() {
         Map<GgmlType, long[]> byType = new LinkedHashMap<>();

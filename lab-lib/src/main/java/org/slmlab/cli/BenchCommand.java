@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
             Path dir = out != null ? out : home.resolve("target/bench");
             List<BenchSuite.Row> rows = BenchSuite.run(suite, o, home.resolve("target/bench-cache"), dir, System.err::println);
             stdout.print(BenchSuite.markdown(org.slmlab.catalog.Catalog.get(suite), o, rows));
-            stdout.println("\nwritten: " + dir.resolve(org.slmlab.catalog.Catalog.get(suite).id() + ".md") + " and .png");
+            stdout.println("\nwritten: " + dir.resolve(org.slmlab.catalog.Catalog.get(suite).id() + ".md") + ", .csv and .png");
             return 0;
         }
         List<BenchResult> results = LlamaBench.run(model, o, System.err::println);
