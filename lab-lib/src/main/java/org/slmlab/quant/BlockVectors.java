@@ -2,12 +2,14 @@ package org.slmlab.quant;
 
 import static org.slmlab.quant.Simd.B128;
 import static org.slmlab.quant.Simd.I512;
+import static org.slmlab.quant.Simd.S256;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -57,6 +59,34 @@ final class BlockVectors {
     static IntVector fifthBits(int qh, int first) {
         return IntVector.broadcast(I512, qh >>> first).lanewise(VectorOperators.LSHR, LANE_INDEX)
                 .and(1).lanewise(VectorOperators.LSHL, 4);
+    }
+
+    /**
+     * 16 signed bytes at {@code offset} as 16 short lanes: half an int8 block, ready for 16-bit multiplies.
+     *
+     * <p>Why shorts: an int8 × int8 product fits in 16 bits (|q| ≤ 127 on both sides, so ≤ 16129), and so does
+     * the sum of two of them. A 16-bit multiply ({@code vpmullw}) is one fast instruction, where a 32-bit one
+     * ({@code vpmulld}) costs two slow ones — the integer dot products multiply in short lanes and widen once.
+     */
+    static ShortVector signedShorts(MemorySegment s, long offset) {
+        return (ShortVector) bytes(s, offset).convertShape(VectorOperators.B2S, S256, 0);
+    }
+
+    /**
+     * 16 bytes at {@code offset} as 0..255 in short lanes: packed 4-bit quants, split with short shifts. Sign
+     * extension then a mask, because C2 (JDK 25) does not compile {@code ZERO_EXTEND_B2S} to a vector instruction
+     * here: the kernel fell back to boxed vectors, 15 times slower.
+     */
+    static ShortVector unsignedShorts(MemorySegment s, long offset) {
+        return signedShorts(s, offset).and((short) 0xFF);
+    }
+
+    /**
+     * A block's 16 lanes of 16-bit partial sums (each the sum of two products) widened to int and converted to
+     * float — ready to be scaled by the block's float scale.
+     */
+    static FloatVector floats(ShortVector partialSums) {
+        return floats((IntVector) partialSums.convertShape(VectorOperators.S2I, I512, 0));
     }
 
     /** Int lanes converted to float (exact for the small integers quants and block sums are). */

@@ -6,6 +6,7 @@ import static org.slmlab.quant.Simd.F512;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
@@ -21,7 +22,7 @@ import org.slmlab.gguf.GgmlType;
  *
  * The activation is Q8_0; a block's dot product is Σ (q−8)·q_a, scaled by d·d_a.
  */
-public final class Q4_0Codec extends BlockCodec {
+public final class Q4_0Codec extends TiledBlockCodec {
 
     static final int QK = GgmlType.Q4_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q4_0.typeSize();
@@ -103,17 +104,24 @@ public final class Q4_0Codec extends BlockCodec {
         return sum;
     }
 
+    /**
+     * Per block: the 16 packed bytes widen to short lanes once and split into the low and high nibbles (codes of
+     * weights 0..15 and 16..31); each half multiplies its 16 activation bytes in short lanes and the halves add
+     * (|q − 8| ≤ 8, so a lane is at most 2·8·127 — exact in 16 bits); the lanes widen to int, convert to float
+     * and accumulate with the block's scale. One horizontal sum per row.
+     */
     @Override
     public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
         FloatVector acc = FloatVector.zero(F512);
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
             long aq = actOffset + (long) b * Q8_0Codec.BLOCK_BYTES + Q8_0Codec.QS;
-            IntVector packed = BlockVectors.unsignedBytes(w, wb + QS);
-            IntVector lo = BlockVectors.lowNibbles(packed).sub(8).mul(BlockVectors.signedBytes(act, aq));
-            IntVector hi = BlockVectors.highNibbles(packed).sub(8).mul(BlockVectors.signedBytes(act, aq + QK / 2));
+            ShortVector packed = BlockVectors.unsignedShorts(w, wb + QS);
+            ShortVector sums = packed.and((short) 0x0F).sub((short) 8).mul(BlockVectors.signedShorts(act, aq))
+                    .add(packed.lanewise(VectorOperators.LSHR, 4).sub((short) 8)
+                            .mul(BlockVectors.signedShorts(act, aq + QK / 2)));
             float scale = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, aq - Q8_0Codec.QS);
-            acc = BlockVectors.floats(lo.add(hi)).fma(FloatVector.broadcast(F512, scale), acc);
+            acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }

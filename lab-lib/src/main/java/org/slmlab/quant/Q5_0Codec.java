@@ -20,7 +20,7 @@ import org.slmlab.gguf.GgmlType;
  *
  * The activation is Q8_0.
  */
-public final class Q5_0Codec extends BlockCodec {
+public final class Q5_0Codec extends TiledBlockCodec {
 
     static final int QK = GgmlType.Q5_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q5_0.typeSize();

@@ -19,7 +19,7 @@ import org.slmlab.gguf.GgmlType;
  *
  * The activation is Q8_1 (see {@link Q4_1Codec} for why).
  */
-public final class Q5_1Codec extends BlockCodec {
+public final class Q5_1Codec extends TiledBlockCodec {
 
     static final int QK = GgmlType.Q5_1.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q5_1.typeSize();
@@ -50,11 +50,16 @@ public final class Q5_1Codec extends BlockCodec {
     /** Multiply, then add: no fused multiply-add, as in the reference. */
     @Override
     public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        decode(src, offset, dst, dstOffset, n, true);
+    }
+
+    /** The fast dequantizer, or with {@code withMin} false only {@code d·q} (the float tile adds the mins apart). */
+    private static void decode(MemorySegment src, long offset, float[] dst, int dstOffset, int n, boolean withMin) {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
             FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
-            FloatVector m = FloatVector.broadcast(F512, LittleEndian.fp16(src, block + M));
+            FloatVector m = FloatVector.broadcast(F512, withMin ? LittleEndian.fp16(src, block + M) : 0f);
             int qh = src.get(LittleEndian.INT, block + QH);
             IntVector packed = BlockVectors.unsignedBytes(src, block + QS);
             IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0));
@@ -124,5 +129,21 @@ public final class Q5_1Codec extends BlockCodec {
             minTerms += LittleEndian.fp16(w, wb + M) * LittleEndian.fp16(act, ab + Q8_1Codec.S);
         }
         return acc.reduceLanes(VectorOperators.ADD) + minTerms;
+    }
+
+    /**
+     * A batch: the float tile on {@code d·q} alone, then the min terms {@code m·s} added with the activation's
+     * own stored block sums {@code s} (fp16, as ggml uses them — recomputing them from the quants would differ
+     * by that rounding).
+     */
+    @Override
+    public void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
+                        MemorySegment act, long actOffset, long actRowBytes, int acts,
+                        int n, float[] out, int outOffset, int outStride) {
+        if (FloatTile.dotTile(this, (src, off, dst, at, len) -> decode(src, off, dst, at, len, false),
+                w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out, outOffset, outStride)) {
+            Q8_1Codec.addMinTerms(w, wOffset, wRowBytes, rows, BLOCK_BYTES, M,
+                    act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
+        }
     }
 }

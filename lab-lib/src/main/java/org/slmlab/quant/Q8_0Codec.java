@@ -7,7 +7,7 @@ import static org.slmlab.quant.Simd.F512;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
@@ -22,7 +22,7 @@ import org.slmlab.gguf.GgmlType;
  * Q8_0 is also the activation format of Q4_0, Q5_0, Q8_0 and others: the activation vector is quantized the same
  * way, and the dot product of two blocks is an integer sum Σ q_w·q_a scaled once by d_w·d_a.
  */
-public final class Q8_0Codec extends BlockCodec {
+public final class Q8_0Codec extends TiledBlockCodec {
 
     static final int QK = GgmlType.Q8_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q8_0.typeSize();
@@ -133,9 +133,11 @@ public final class Q8_0Codec extends BlockCodec {
     }
 
     /**
-     * Each half block: 16 weight bytes and 16 activation bytes widen to 16 ints and multiply; the two halves'
-     * products are added lane by lane (still exact integers), converted to float once, and accumulated with the
-     * block's scale — one horizontal sum at the very end, none per block.
+     * Per block: the two halves' 16 weight bytes times 16 activation bytes in short lanes (see
+     * {@link BlockVectors#signedShorts}), the halves added (still ≤ 2·127² < 2¹⁵, exact), widened to ints and
+     * converted to float once, then accumulated with the block's scale in float lanes. The integer sum per
+     * block is exact like ggml's; only the float accumulation order differs, and one horizontal sum ends the
+     * row instead of one per block.
      */
     @Override
     public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
@@ -143,10 +145,10 @@ public final class Q8_0Codec extends BlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long wq = wOffset + (long) b * BLOCK_BYTES + QS;
             long aq = actOffset + (long) b * BLOCK_BYTES + QS;
-            IntVector lo = BlockVectors.signedBytes(w, wq).mul(BlockVectors.signedBytes(act, aq));
-            IntVector hi = BlockVectors.signedBytes(w, wq + 16).mul(BlockVectors.signedBytes(act, aq + 16));
+            ShortVector sums = BlockVectors.signedShorts(w, wq).mul(BlockVectors.signedShorts(act, aq))
+                    .add(BlockVectors.signedShorts(w, wq + 16).mul(BlockVectors.signedShorts(act, aq + 16)));
             float scale = LittleEndian.fp16(w, wq - QS) * LittleEndian.fp16(act, aq - QS);
-            acc = ((FloatVector) lo.add(hi).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F512, scale), acc);
+            acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }

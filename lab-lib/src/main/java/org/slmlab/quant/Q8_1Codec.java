@@ -73,4 +73,34 @@ public final class Q8_1Codec extends BlockCodec {
         throw new UnsupportedOperationException(
                 "Q8_1 is an activation format only: ggml has no Q8_1 weight dot product");
     }
+
+    /**
+     * The min half of a batch of Q4_1/Q5_1 dots: adds {@code Σ_b m_b·s_b} to each output, where {@code m_b} is
+     * weight block b's fp16 min (at {@code minAt} in blocks of {@code wBlockBytes}) and {@code s_b} the activation
+     * block's stored {@code d·Σq}. Same arguments as {@link QuantCodec#dotTile}.
+     */
+    static void addMinTerms(MemorySegment w, long wOffset, long wRowBytes, int rows, int wBlockBytes, int minAt,
+                            MemorySegment act, long actOffset, long actRowBytes, int acts,
+                            int n, float[] out, int outOffset, int outStride) {
+        int blocks = n / QK;
+        float[] s = new float[acts * blocks];
+        for (int t = 0; t < acts; t++) {
+            for (int b = 0; b < blocks; b++) {
+                s[t * blocks + b] = LittleEndian.fp16(act, actOffset + t * actRowBytes + (long) b * BLOCK_BYTES + S);
+            }
+        }
+        float[] m = new float[blocks];
+        for (int r = 0; r < rows; r++) {
+            for (int b = 0; b < blocks; b++) {
+                m[b] = LittleEndian.fp16(w, wOffset + r * wRowBytes + (long) b * wBlockBytes + minAt);
+            }
+            for (int t = 0; t < acts; t++) {
+                float sum = 0;
+                for (int b = 0; b < blocks; b++) {
+                    sum += m[b] * s[t * blocks + b];
+                }
+                out[outOffset + t * outStride + r] += sum;
+            }
+        }
+    }
 }

@@ -24,7 +24,7 @@ import org.slmlab.gguf.GgmlType;
  * shifts trit t to the top, and (byte·3) >> 8 reads it — one multiply and shift per weight, no division.
  * qh bytes have only 4 trits, so they are stored as if a fifth trit 0 followed.
  */
-final class Tq1_0Codec extends BlockCodec {
+final class Tq1_0Codec extends TiledBlockCodec {
 
     private static final int QK = 256;
     private static final int TYPE_SIZE = GgmlType.TQ1_0.typeSize();

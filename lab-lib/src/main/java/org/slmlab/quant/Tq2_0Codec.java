@@ -21,7 +21,7 @@ import org.slmlab.gguf.GgmlType;
  * </pre>
  * The dot product pairs a block with one Q8_K block: Σ (c − 1)·q8 in integers, times d·d8.
  */
-final class Tq2_0Codec extends BlockCodec {
+final class Tq2_0Codec extends TiledBlockCodec {
 
     private static final int QK = 256;
     private static final int TYPE_SIZE = GgmlType.TQ2_0.typeSize();

@@ -1,0 +1,185 @@
+package org.slmlab.quant;
+
+import static org.slmlab.quant.Simd.F512;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Prompt processing for block types: a slice of weight rows times many activation rows as a float matrix
+ * product on decoded blocks, instead of one integer dot product per (row, token) pair.
+ *
+ * <p>Why: a block dot product spends most of its instructions unpacking the weight block (nibbles, fifth bits,
+ * widening) and converting its integer sum to float. In a batch every weight row meets every token, so this
+ * decodes each weight row once into floats and each activation row once, then runs a register-tiled
+ * multiply: 4 weight rows × 4 tokens, 16 accumulators of 16 float lanes, two loads per four fused
+ * multiply-adds. The decoded values are exactly the stored ones ({@code q·d} of the weight, {@code q_a·d_a}
+ * of the activation: small integers times an fp16 scale fit a float's mantissa), so the result equals ggml's
+ * integer dot up to float summation order — the same tolerance as the fast block dots.
+ *
+ * <p>Below {@link #MIN_ACTS} tokens (generation is one) decoding every weight into floats would cost more than
+ * it saves, and the codec's block dot runs per pair.
+ */
+final class FloatTile {
+
+    /** Fewer activation rows than this: per-pair block dots. */
+    static final int MIN_ACTS = 4;
+
+    private static final int TILE = 4;
+
+    /** Per-thread buffers for the decoded activations and the decoded 4-row weight panel, grown as needed. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /** Decodes {@code n} values of one stored row at {@code offset} into {@code dst[dstOffset..]}. */
+    @FunctionalInterface
+    interface RowDecoder {
+        void decode(MemorySegment src, long offset, float[] dst, int dstOffset, int n);
+    }
+
+    private FloatTile() {
+    }
+
+    /**
+     * {@link QuantCodec#dotTile} for a codec whose {@code weights} decoder yields exactly the values its block
+     * dot multiplies: a batch goes through {@link #multiply}; fewer rows, per-pair block dots. Returns whether
+     * it took the float tile.
+     */
+    static boolean dotTile(QuantCodec codec, RowDecoder weights, MemorySegment w, long wOffset, long wRowBytes,
+                        int rows, MemorySegment act, long actOffset, long actRowBytes, int acts,
+                        int n, float[] out, int outOffset, int outStride) {
+        if (Simd.FAST && acts >= MIN_ACTS) {
+            multiply(weights, w, wOffset, wRowBytes, rows, Codecs.of(codec.vecDotType())::dequantizeFast,
+                    act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
+            return true;
+        }
+        for (int r = 0; r < rows; r++) {
+            long wRow = wOffset + r * wRowBytes;
+            for (int t = 0; t < acts; t++) {
+                // dot, not dotFast inlined here: each codec's kernel is compiled on its own, which keeps C2
+                // within its inlining depth (a kernel inlined one level deeper can lose its vector intrinsics).
+                out[outOffset + t * outStride + r] = codec.dot(w, wRow, act, actOffset + t * actRowBytes, n);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@link QuantCodec#dotTile}'s contract with the weights decoded by {@code weights} and the activations by
+     * {@code acts}: {@code out[outOffset + t·outStride + r] = Σ_j w_r[j]·a_t[j]}.
+     */
+    static void multiply(RowDecoder weights, MemorySegment w, long wOffset, long wRowBytes, int rows,
+                         RowDecoder activations, MemorySegment act, long actOffset, long actRowBytes, int acts,
+                         int n, float[] out, int outOffset, int outStride) {
+        float[][] scratch = SCRATCH.get();
+        if (scratch[0].length < acts * n) {
+            scratch[0] = new float[acts * n];
+        }
+        if (scratch[1].length < TILE * n) {
+            scratch[1] = new float[TILE * n];
+        }
+        float[] a = scratch[0];
+        float[] panel = scratch[1];
+        for (int t = 0; t < acts; t++) {
+            activations.decode(act, actOffset + t * actRowBytes, a, t * n, n);
+        }
+        float[] sums = new float[TILE * TILE];
+        for (int r0 = 0; r0 < rows; r0 += TILE) {
+            int height = Math.min(TILE, rows - r0);
+            for (int i = 0; i < TILE; i++) {
+                if (i < height) {
+                    weights.decode(w, wOffset + (r0 + i) * wRowBytes, panel, i * n, n);
+                } else {
+                    java.util.Arrays.fill(panel, i * n, (i + 1) * n, 0f);  // a missing row: sums of zero, unused
+                }
+            }
+            int t0 = 0;
+            for (; t0 + TILE <= acts; t0 += TILE) {
+                tile4x4(panel, a, t0 * n, n, sums);
+                store(sums, TILE, height, out, outOffset + t0 * outStride + r0, outStride);
+            }
+            for (; t0 < acts; t0++) {
+                tile4x1(panel, a, t0 * n, n, sums);
+                store(sums, 1, height, out, outOffset + t0 * outStride + r0, outStride);
+            }
+        }
+    }
+
+    /** {@code sums[t·4 + r]} → {@code out[at + t·stride + r]} for the rows that exist. */
+    private static void store(float[] sums, int tokens, int height, float[] out, int at, int stride) {
+        for (int t = 0; t < tokens; t++) {
+            for (int r = 0; r < height; r++) {
+                out[at + t * stride + r] = sums[t * TILE + r];
+            }
+        }
+    }
+
+    /**
+     * The register tile: panel rows 0..3 (each {@code n} long) times activation rows at {@code a[a0]},
+     * {@code a[a0+n]}, … Written out by hand — sixteen named accumulators are what keeps them in registers.
+     */
+    private static void tile4x4(float[] panel, float[] a, int a0, int n, float[] sums) {
+        FloatVector s00 = FloatVector.zero(F512), s01 = s00, s02 = s00, s03 = s00;
+        FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00;
+        FloatVector s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+        for (int j = 0; j < n; j += F512.length()) {
+            FloatVector w0 = FloatVector.fromArray(F512, panel, j);
+            FloatVector w1 = FloatVector.fromArray(F512, panel, n + j);
+            FloatVector w2 = FloatVector.fromArray(F512, panel, 2 * n + j);
+            FloatVector w3 = FloatVector.fromArray(F512, panel, 3 * n + j);
+            FloatVector x = FloatVector.fromArray(F512, a, a0 + j);
+            s00 = w0.fma(x, s00);
+            s01 = w1.fma(x, s01);
+            s02 = w2.fma(x, s02);
+            s03 = w3.fma(x, s03);
+            x = FloatVector.fromArray(F512, a, a0 + n + j);
+            s10 = w0.fma(x, s10);
+            s11 = w1.fma(x, s11);
+            s12 = w2.fma(x, s12);
+            s13 = w3.fma(x, s13);
+            x = FloatVector.fromArray(F512, a, a0 + 2 * n + j);
+            s20 = w0.fma(x, s20);
+            s21 = w1.fma(x, s21);
+            s22 = w2.fma(x, s22);
+            s23 = w3.fma(x, s23);
+            x = FloatVector.fromArray(F512, a, a0 + 3 * n + j);
+            s30 = w0.fma(x, s30);
+            s31 = w1.fma(x, s31);
+            s32 = w2.fma(x, s32);
+            s33 = w3.fma(x, s33);
+        }
+        sums[0] = s00.reduceLanes(VectorOperators.ADD);
+        sums[1] = s01.reduceLanes(VectorOperators.ADD);
+        sums[2] = s02.reduceLanes(VectorOperators.ADD);
+        sums[3] = s03.reduceLanes(VectorOperators.ADD);
+        sums[4] = s10.reduceLanes(VectorOperators.ADD);
+        sums[5] = s11.reduceLanes(VectorOperators.ADD);
+        sums[6] = s12.reduceLanes(VectorOperators.ADD);
+        sums[7] = s13.reduceLanes(VectorOperators.ADD);
+        sums[8] = s20.reduceLanes(VectorOperators.ADD);
+        sums[9] = s21.reduceLanes(VectorOperators.ADD);
+        sums[10] = s22.reduceLanes(VectorOperators.ADD);
+        sums[11] = s23.reduceLanes(VectorOperators.ADD);
+        sums[12] = s30.reduceLanes(VectorOperators.ADD);
+        sums[13] = s31.reduceLanes(VectorOperators.ADD);
+        sums[14] = s32.reduceLanes(VectorOperators.ADD);
+        sums[15] = s33.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Panel rows 0..3 times one activation row: the tokens left over after the 4×4 tiles. */
+    private static void tile4x1(float[] panel, float[] a, int a0, int n, float[] sums) {
+        FloatVector s0 = FloatVector.zero(F512), s1 = s0, s2 = s0, s3 = s0;
+        for (int j = 0; j < n; j += F512.length()) {
+            FloatVector x = FloatVector.fromArray(F512, a, a0 + j);
+            s0 = FloatVector.fromArray(F512, panel, j).fma(x, s0);
+            s1 = FloatVector.fromArray(F512, panel, n + j).fma(x, s1);
+            s2 = FloatVector.fromArray(F512, panel, 2 * n + j).fma(x, s2);
+            s3 = FloatVector.fromArray(F512, panel, 3 * n + j).fma(x, s3);
+        }
+        sums[0] = s0.reduceLanes(VectorOperators.ADD);
+        sums[1] = s1.reduceLanes(VectorOperators.ADD);
+        sums[2] = s2.reduceLanes(VectorOperators.ADD);
+        sums[3] = s3.reduceLanes(VectorOperators.ADD);
+    }
+}
