@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -88,9 +86,6 @@ class GoldenParityTest {
             java.util.Map.entry("mini-qwen3-Q5_1", 0.1),
             java.util.Map.entry("mini-qwen3-Q8_0", 0.09));
 
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     static WorkerPool pool;
 
     @BeforeAll
@@ -122,9 +117,9 @@ class GoldenParityTest {
         Path modelPath = SharedReference.path("models/" + stem + ".gguf");
         Path goldenPath = SharedReference.path("models/" + stem + ".golden.gguf");
         try (GGUFFile golden = GGUFFile.open(goldenPath); Model model = openOrSkip(modelPath)) {
-            int[] tokens = ints(golden, "tokens");
-            float[] expected = floats(golden, "logits_f32kv_nofa");
-            int[] greedy = ints(golden, "greedy_f32kv_nofa");
+            int[] tokens = GoldenData.ints(golden, "tokens");
+            float[] expected = GoldenData.floats(golden, "logits_f32kv_nofa");
+            int[] greedy = GoldenData.ints(golden, "greedy_f32kv_nofa");
             int vocab = model.config().vocabSize();
             assertEquals(tokens.length * vocab, expected.length, "golden logits shape");
 
@@ -241,23 +236,5 @@ class GoldenParityTest {
             }
         }
         return best;
-    }
-
-    private static int[] ints(GGUFFile f, String name) {
-        var seg = f.tensorData(name);
-        int[] v = new int[(int) (seg.byteSize() / 4)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = seg.getAtIndex(I32, i);
-        }
-        return v;
-    }
-
-    private static float[] floats(GGUFFile f, String name) {
-        var seg = f.tensorData(name);
-        float[] v = new float[(int) (seg.byteSize() / 4)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = seg.getAtIndex(F32, i);
-        }
-        return v;
     }
 }
