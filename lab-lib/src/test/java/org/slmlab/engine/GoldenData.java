@@ -43,4 +43,24 @@ final class GoldenData {
         }
         return max;
     }
+
+    /**
+     * The first runs of a fresh JVM differ from later ones in the last bits: the codecs' Vector API reductions run
+     * as plain Java until the JIT compiles them, and the two add the lanes in different orders. Tests that compare
+     * runs bit for bit first repeat {@code run} until two results in a row agree (at most this many times).
+     */
+    static final int MAX_WARM_UP_RUNS = 20;
+
+    /** {@code run}'s result once two consecutive runs agree bit for bit (see {@link #MAX_WARM_UP_RUNS}). */
+    static float[] settled(java.util.function.Supplier<float[]> run) {
+        float[] previous = run.get();
+        for (int i = 0; i < MAX_WARM_UP_RUNS; i++) {
+            float[] again = run.get();
+            if (java.util.Arrays.equals(previous, again)) {
+                return again;
+            }
+            previous = again;
+        }
+        throw new AssertionError("the logits never settled: " + (MAX_WARM_UP_RUNS + 1) + " runs, no two alike");
+    }
 }

@@ -1,7 +1,6 @@
 package org.slmlab.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -20,28 +19,13 @@ import org.slmlab.tensor.WorkerPool;
  */
 class ThreadCountDeterminismTest {
 
-    /**
-     * The first runs of a fresh JVM differ from later ones in the last bits even on one thread: the codecs'
-     * Vector API reductions run as plain Java until the JIT compiles them, and the two add the lanes in different
-     * orders. That is warm-up, not threading, so single-thread runs repeat until two in a row agree (at most
-     * this many) before threads are compared.
-     */
-    static final int MAX_WARM_UP_RUNS = 20;
-
     @ParameterizedTest
     @ValueSource(strings = {"mini-qwen3-Q4_0", "mini-gemma3-Q4_K", "mini-phi3-F16", "mini-llama-Q8_0"})
     void sameLogitsForOneTwoAndThreeThreads(String stem) throws IOException {
         try (GGUFFile golden = GGUFFile.open(SharedReference.path("models/" + stem + ".golden.gguf"));
              Model model = Model.load(SharedReference.path("models/" + stem + ".gguf"))) {
             int[] tokens = GoldenData.ints(golden, "tokens");
-            float[] reference = run(model, tokens, 1);
-            boolean warm = false;
-            for (int i = 0; i < MAX_WARM_UP_RUNS && !warm; i++) {
-                float[] again = run(model, tokens, 1);
-                warm = Arrays.equals(reference, again);
-                reference = again;
-            }
-            assertTrue(warm, "single-thread runs never settled on the same logits");
+            float[] reference = GoldenData.settled(() -> run(model, tokens, 1)); // see GoldenData.MAX_WARM_UP_RUNS
             for (int threads : new int[] {2, 3, 1}) {
                 assertArrayEquals(reference, run(model, tokens, threads), threads + " threads");
             }
