@@ -23,7 +23,8 @@ import org.slmlab.quant.QuantCodec;
 
 /**
  * The matrix-vector product of each weight type, the way the engine runs it: the activation quantized once to the
- * type's vec_dot format, then one block dot product per row — the scalar reference against the Vector API path.
+ * type's vec_dot format, then the codec's {@code dotTile} over all rows (one block dot per row; a codec may prepare
+ * the activation once for all rows) — against the scalar reference, one {@code dotScalar} per row.
  *
  * <p>The matrix is 1024 rows of 4096 weights (a Qwen3-0.6B-sized projection); the counters report the weight bytes
  * streamed and the multiply-adds done per second, so the results read as GB/s and GFLOP/s (2 flops per weight).
@@ -40,13 +41,14 @@ public class MatVecBenchmark {
     static final int ROWS = 1024;
     static final int COLS = 4096;
 
-    @Param({"F16", "Q8_0", "Q6_K", "Q5_1", "Q4_K", "Q4_0", "TQ2_0"})
+    @Param({"F16", "Q8_0", "Q6_K", "Q5_1", "Q5_0", "Q4_1", "Q4_K", "Q4_0", "TQ2_0", "TQ1_0"})
     public String type;
 
     private QuantCodec codec;
     private MemorySegment weights;
     private MemorySegment activation;
     private long rowBytes;
+    private final float[] out = new float[ROWS];
 
     /** Per-second rates JMH reports next to the score. */
     @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -79,13 +81,10 @@ public class MatVecBenchmark {
     }
 
     @Benchmark
-    public float vectorApi(Rates rates) {
-        float s = 0;
-        for (int r = 0; r < ROWS; r++) {
-            s += codec.dotFast(weights, r * rowBytes, activation, 0, COLS);
-        }
+    public float[] vectorApi(Rates rates) {
+        codec.dotTile(weights, 0, rowBytes, ROWS, activation, 0, 0, 1, COLS, out, 0, ROWS);
         count(rates);
-        return s;
+        return out;
     }
 
     @Benchmark

@@ -89,6 +89,16 @@ final class BlockVectors {
         return floats((IntVector) partialSums.convertShape(VectorOperators.S2I, I512, 0));
     }
 
+    /** Lane i holds i, for 16 short lanes. */
+    private static final ShortVector SHORT_LANE_INDEX = ShortVector.fromArray(S256, new short[] {
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 0);
+
+    /** {@link #fifthBits} in short lanes: bits {@code first .. first+15} of {@code qh} as 0 or 16. */
+    static ShortVector fifthBitShorts(int qh, int first) {
+        return ShortVector.broadcast(S256, (short) (qh >>> first)).lanewise(VectorOperators.LSHR, SHORT_LANE_INDEX)
+                .and((short) 1).lanewise(VectorOperators.LSHL, 4);
+    }
+
     /** Int lanes converted to float (exact for the small integers quants and block sums are). */
     static FloatVector floats(IntVector v) {
         return (FloatVector) v.convert(VectorOperators.I2F, 0);

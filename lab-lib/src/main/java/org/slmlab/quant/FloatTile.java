@@ -3,6 +3,7 @@ package org.slmlab.quant;
 import static org.slmlab.quant.Simd.F512;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -40,28 +41,9 @@ final class FloatTile {
     private FloatTile() {
     }
 
-    /**
-     * {@link QuantCodec#dotTile} for a codec whose {@code weights} decoder yields exactly the values its block
-     * dot multiplies: a batch goes through {@link #multiply}; fewer rows, per-pair block dots. Returns whether
-     * it took the float tile.
-     */
-    static boolean dotTile(QuantCodec codec, RowDecoder weights, MemorySegment w, long wOffset, long wRowBytes,
-                        int rows, MemorySegment act, long actOffset, long actRowBytes, int acts,
-                        int n, float[] out, int outOffset, int outStride) {
-        if (Simd.FAST && acts >= MIN_ACTS) {
-            multiply(weights, w, wOffset, wRowBytes, rows, Codecs.of(codec.vecDotType())::dequantizeFast,
-                    act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
-            return true;
-        }
-        for (int r = 0; r < rows; r++) {
-            long wRow = wOffset + r * wRowBytes;
-            for (int t = 0; t < acts; t++) {
-                // dot, not dotFast inlined here: each codec's kernel is compiled on its own, which keeps C2
-                // within its inlining depth (a kernel inlined one level deeper can lose its vector intrinsics).
-                out[outOffset + t * outStride + r] = codec.dot(w, wRow, act, actOffset + t * actRowBytes, n);
-            }
-        }
-        return false;
+    /** True when {@link #multiply} pays off for {@code acts} activation rows (and the fast paths are on). */
+    static boolean worthIt(int acts) {
+        return Simd.FAST && acts >= MIN_ACTS;
     }
 
     /**
@@ -90,7 +72,7 @@ final class FloatTile {
                 if (i < height) {
                     weights.decode(w, wOffset + (r0 + i) * wRowBytes, panel, i * n, n);
                 } else {
-                    java.util.Arrays.fill(panel, i * n, (i + 1) * n, 0f);  // a missing row: sums of zero, unused
+                    Arrays.fill(panel, i * n, (i + 1) * n, 0f);  // a missing row: sums of zero, unused
                 }
             }
             int t0 = 0;

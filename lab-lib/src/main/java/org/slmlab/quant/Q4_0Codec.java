@@ -2,6 +2,7 @@ package org.slmlab.quant;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.S256;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -22,7 +23,7 @@ import org.slmlab.gguf.GgmlType;
  *
  * The activation is Q8_0; a block's dot product is Σ (q−8)·q_a, scaled by d·d_a.
  */
-public final class Q4_0Codec extends TiledBlockCodec {
+public final class Q4_0Codec extends Int8BlockCodec {
 
     static final int QK = GgmlType.Q4_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q4_0.typeSize();
@@ -106,21 +107,20 @@ public final class Q4_0Codec extends TiledBlockCodec {
 
     /**
      * Per block: the 16 packed bytes widen to short lanes once and split into the low and high nibbles (codes of
-     * weights 0..15 and 16..31); each half multiplies its 16 activation bytes in short lanes and the halves add
+     * weights 0..15 and 16..31); each half multiplies its 16 activation quants in short lanes and the halves add
      * (|q − 8| ≤ 8, so a lane is at most 2·8·127 — exact in 16 bits); the lanes widen to int, convert to float
      * and accumulate with the block's scale. One horizontal sum per row.
      */
     @Override
-    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+    float dotRow(MemorySegment w, long wOffset, WidenedActivation a, int n) {
         FloatVector acc = FloatVector.zero(F512);
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
-            long aq = actOffset + (long) b * Q8_0Codec.BLOCK_BYTES + Q8_0Codec.QS;
             ShortVector packed = BlockVectors.unsignedShorts(w, wb + QS);
-            ShortVector sums = packed.and((short) 0x0F).sub((short) 8).mul(BlockVectors.signedShorts(act, aq))
+            ShortVector sums = packed.and((short) 0x0F).sub((short) 8).mul(ShortVector.fromArray(S256, a.q, b * QK))
                     .add(packed.lanewise(VectorOperators.LSHR, 4).sub((short) 8)
-                            .mul(BlockVectors.signedShorts(act, aq + QK / 2)));
-            float scale = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, aq - Q8_0Codec.QS);
+                            .mul(ShortVector.fromArray(S256, a.q, b * QK + QK / 2)));
+            float scale = LittleEndian.fp16(w, wb) * a.d[b];
             acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);

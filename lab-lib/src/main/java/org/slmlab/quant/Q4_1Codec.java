@@ -2,10 +2,12 @@ package org.slmlab.quant;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.S256;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
@@ -21,7 +23,7 @@ import org.slmlab.gguf.GgmlType;
  * The activation is Q8_1, whose blocks carry s = d_a·Σq_a: then Σ w·a = d·d_a·Σ q·q_a + m·s, and the minimum
  * costs one multiplication per block instead of one per weight.
  */
-public final class Q4_1Codec extends TiledBlockCodec {
+public final class Q4_1Codec extends Int8BlockCodec {
 
     static final int QK = GgmlType.Q4_1.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q4_1.typeSize();
@@ -106,37 +108,38 @@ public final class Q4_1Codec extends TiledBlockCodec {
         return sum;
     }
 
+    /** As Q4_0's block dot without the −8 (codes 0..15), plus the block's min term {@code m·s}. */
     @Override
-    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+    float dotRow(MemorySegment w, long wOffset, WidenedActivation a, int n) {
         FloatVector acc = FloatVector.zero(F512);
         float minTerms = 0;
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
-            long ab = actOffset + (long) b * Q8_1Codec.BLOCK_BYTES;
-            IntVector packed = BlockVectors.unsignedBytes(w, wb + QS);
-            IntVector lo = BlockVectors.lowNibbles(packed).mul(BlockVectors.signedBytes(act, ab + Q8_1Codec.QS));
-            IntVector hi = BlockVectors.highNibbles(packed)
-                    .mul(BlockVectors.signedBytes(act, ab + Q8_1Codec.QS + QK / 2));
-            float scale = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab);
-            acc = BlockVectors.floats(lo.add(hi)).fma(FloatVector.broadcast(F512, scale), acc);
-            minTerms += LittleEndian.fp16(w, wb + M) * LittleEndian.fp16(act, ab + Q8_1Codec.S);
+            ShortVector packed = BlockVectors.unsignedShorts(w, wb + QS);
+            ShortVector sums = packed.and((short) 0x0F).mul(ShortVector.fromArray(S256, a.q, b * QK))
+                    .add(packed.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S256, a.q, b * QK + QK / 2)));
+            float scale = LittleEndian.fp16(w, wb) * a.d[b];
+            acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
+            minTerms += LittleEndian.fp16(w, wb + M) * a.sum[b];
         }
         return acc.reduceLanes(VectorOperators.ADD) + minTerms;
     }
 
+    /** The float tile multiplies {@code d·q} only; ggml's min terms follow in {@link #addToTile}. */
+    @Override
+    protected void decodeForTile(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        decode(src, offset, dst, dstOffset, n, false);
+    }
+
     /**
-     * A batch: the float tile on {@code d·q} alone, then the min terms {@code m·s} added with the activation's
-     * own stored block sums {@code s} (fp16, as ggml uses them — recomputing them from the quants would differ
-     * by that rounding).
+     * The min terms {@code m·s}, with the activation's own stored block sums {@code s} (fp16, as ggml uses them —
+     * recomputing them from the quants would differ by that rounding).
      */
     @Override
-    public void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
-                        MemorySegment act, long actOffset, long actRowBytes, int acts,
-                        int n, float[] out, int outOffset, int outStride) {
-        if (FloatTile.dotTile(this, (src, off, dst, at, len) -> decode(src, off, dst, at, len, false),
-                w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out, outOffset, outStride)) {
-            Q8_1Codec.addMinTerms(w, wOffset, wRowBytes, rows, BLOCK_BYTES, M,
-                    act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
-        }
+    protected void addToTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
+                             MemorySegment act, long actOffset, long actRowBytes, int acts,
+                             int n, float[] out, int outOffset, int outStride) {
+        Q8_1Codec.addMinTerms(w, wOffset, wRowBytes, rows, BLOCK_BYTES, M,
+                act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
     }
 }

@@ -2,10 +2,12 @@ package org.slmlab.quant;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.S256;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
@@ -20,7 +22,7 @@ import org.slmlab.gguf.GgmlType;
  *
  * The activation is Q8_0.
  */
-public final class Q5_0Codec extends TiledBlockCodec {
+public final class Q5_0Codec extends Int8BlockCodec {
 
     static final int QK = GgmlType.Q5_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q5_0.typeSize();
@@ -113,20 +115,24 @@ public final class Q5_0Codec extends TiledBlockCodec {
         return sum;
     }
 
+    /**
+     * As Q4_0's block dot, with each nibble's fifth bit from {@code qh} OR-ed in (codes 0..31, minus 16): a lane
+     * is at most 2·16·127, still exact in 16 bits.
+     */
     @Override
-    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+    float dotRow(MemorySegment w, long wOffset, WidenedActivation a, int n) {
         FloatVector acc = FloatVector.zero(F512);
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
-            long aq = actOffset + (long) b * Q8_0Codec.BLOCK_BYTES + Q8_0Codec.QS;
             int qh = w.get(LittleEndian.INT, wb + QH);
-            IntVector packed = BlockVectors.unsignedBytes(w, wb + QS);
-            IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0)).sub(16)
-                    .mul(BlockVectors.signedBytes(act, aq));
-            IntVector hi = BlockVectors.highNibbles(packed).or(BlockVectors.fifthBits(qh, QK / 2)).sub(16)
-                    .mul(BlockVectors.signedBytes(act, aq + QK / 2));
-            float scale = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, aq - Q8_0Codec.QS);
-            acc = BlockVectors.floats(lo.add(hi)).fma(FloatVector.broadcast(F512, scale), acc);
+            ShortVector packed = BlockVectors.unsignedShorts(w, wb + QS);
+            ShortVector lo = packed.and((short) 0x0F).or(BlockVectors.fifthBitShorts(qh, 0)).sub((short) 16);
+            ShortVector hi = packed.lanewise(VectorOperators.LSHR, 4).or(BlockVectors.fifthBitShorts(qh, QK / 2))
+                    .sub((short) 16);
+            ShortVector sums = lo.mul(ShortVector.fromArray(S256, a.q, b * QK))
+                    .add(hi.mul(ShortVector.fromArray(S256, a.q, b * QK + QK / 2)));
+            float scale = LittleEndian.fp16(w, wb) * a.d[b];
+            acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }

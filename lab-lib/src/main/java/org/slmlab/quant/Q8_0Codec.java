@@ -3,6 +3,7 @@ package org.slmlab.quant;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.slmlab.quant.Simd.B128;
 import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.S256;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -22,7 +23,7 @@ import org.slmlab.gguf.GgmlType;
  * Q8_0 is also the activation format of Q4_0, Q5_0, Q8_0 and others: the activation vector is quantized the same
  * way, and the dot product of two blocks is an integer sum Σ q_w·q_a scaled once by d_w·d_a.
  */
-public final class Q8_0Codec extends TiledBlockCodec {
+public final class Q8_0Codec extends Int8BlockCodec {
 
     static final int QK = GgmlType.Q8_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q8_0.typeSize();
@@ -133,21 +134,20 @@ public final class Q8_0Codec extends TiledBlockCodec {
     }
 
     /**
-     * Per block: the two halves' 16 weight bytes times 16 activation bytes in short lanes (see
+     * Per block: the two halves' 16 weight bytes times 16 activation quants in short lanes (see
      * {@link BlockVectors#signedShorts}), the halves added (still ≤ 2·127² < 2¹⁵, exact), widened to ints and
      * converted to float once, then accumulated with the block's scale in float lanes. The integer sum per
      * block is exact like ggml's; only the float accumulation order differs, and one horizontal sum ends the
      * row instead of one per block.
      */
     @Override
-    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+    float dotRow(MemorySegment w, long wOffset, WidenedActivation a, int n) {
         FloatVector acc = FloatVector.zero(F512);
         for (int b = 0; b < n / QK; b++) {
-            long wq = wOffset + (long) b * BLOCK_BYTES + QS;
-            long aq = actOffset + (long) b * BLOCK_BYTES + QS;
-            ShortVector sums = BlockVectors.signedShorts(w, wq).mul(BlockVectors.signedShorts(act, aq))
-                    .add(BlockVectors.signedShorts(w, wq + 16).mul(BlockVectors.signedShorts(act, aq + 16)));
-            float scale = LittleEndian.fp16(w, wq - QS) * LittleEndian.fp16(act, aq - QS);
+            long wb = wOffset + (long) b * BLOCK_BYTES;
+            ShortVector sums = BlockVectors.signedShorts(w, wb + QS).mul(ShortVector.fromArray(S256, a.q, b * QK))
+                    .add(BlockVectors.signedShorts(w, wb + QS + 16).mul(ShortVector.fromArray(S256, a.q, b * QK + 16)));
+            float scale = LittleEndian.fp16(w, wb) * a.d[b];
             acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);

@@ -1,8 +1,11 @@
 package org.slmlab.quant;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.slmlab.quant.Simd.F512;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -95,8 +98,13 @@ public final class Q8_1Codec extends BlockCodec {
                 m[b] = LittleEndian.fp16(w, wOffset + r * wRowBytes + (long) b * wBlockBytes + minAt);
             }
             for (int t = 0; t < acts; t++) {
-                float sum = 0;
-                for (int b = 0; b < blocks; b++) {
+                FloatVector lanes = FloatVector.zero(F512);
+                int b = 0;
+                for (; b + F512.length() <= blocks; b += F512.length()) {
+                    lanes = FloatVector.fromArray(F512, m, b).fma(FloatVector.fromArray(F512, s, t * blocks + b), lanes);
+                }
+                float sum = lanes.reduceLanes(VectorOperators.ADD);
+                for (; b < blocks; b++) {
                     sum += m[b] * s[t * blocks + b];
                 }
                 out[outOffset + t * outStride + r] += sum;

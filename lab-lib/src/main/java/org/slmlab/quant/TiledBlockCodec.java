@@ -7,7 +7,7 @@ import org.slmlab.gguf.GgmlType;
  * A block codec whose fast dequantizer yields exactly the values its block dot multiplies ({@code q·d}: a small
  * integer times an fp16 scale is exact in a float), so a batch can be multiplied as floats: prompt processing
  * decodes every weight row once and runs {@link FloatTile}'s register-tiled product over all tokens; generation
- * (one token) keeps the integer block dot.
+ * (fewer than {@link FloatTile#MIN_ACTS} tokens) keeps the integer block dot, pair by pair ({@link #dotRows}).
  */
 abstract class TiledBlockCodec extends BlockCodec {
 
@@ -16,10 +16,42 @@ abstract class TiledBlockCodec extends BlockCodec {
     }
 
     @Override
-    public void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
-                        MemorySegment act, long actOffset, long actRowBytes, int acts,
-                        int n, float[] out, int outOffset, int outStride) {
-        FloatTile.dotTile(this, this::dequantizeFast, w, wOffset, wRowBytes, rows,
-                act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
+    public final void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
+                              MemorySegment act, long actOffset, long actRowBytes, int acts,
+                              int n, float[] out, int outOffset, int outStride) {
+        if (!FloatTile.worthIt(acts)) {
+            dotRows(w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
+            return;
+        }
+        FloatTile.multiply(this::decodeForTile, w, wOffset, wRowBytes, rows,
+                Codecs.of(vecDotType())::dequantizeFast, act, actOffset, actRowBytes, acts,
+                n, out, outOffset, outStride);
+        addToTile(w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
+    }
+
+    /**
+     * The weights as the float tile multiplies them: by default the dequantized values. A codec whose dot has a
+     * term the float product cannot reproduce bit for bit decodes only the rest and adds that term in
+     * {@link #addToTile}.
+     */
+    protected void decodeForTile(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        dequantizeFast(src, offset, dst, dstOffset, n);
+    }
+
+    /** Adds to a finished float tile what {@link #decodeForTile} left out; nothing by default. */
+    protected void addToTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
+                             MemorySegment act, long actOffset, long actRowBytes, int acts,
+                             int n, float[] out, int outOffset, int outStride) {
+    }
+
+    /** {@link #dotTile} for a few tokens: one block dot per (row, token). */
+    protected void dotRows(MemorySegment w, long wOffset, long wRowBytes, int rows,
+                           MemorySegment act, long actOffset, long actRowBytes, int acts,
+                           int n, float[] out, int outOffset, int outStride) {
+        for (int t = 0; t < acts; t++) {
+            for (int r = 0; r < rows; r++) {
+                out[outOffset + t * outStride + r] = dot(w, wOffset + r * wRowBytes, act, actOffset + t * actRowBytes, n);
+            }
+        }
     }
 }

@@ -1,0 +1,91 @@
+package org.slmlab.benchmarks;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.slmlab.gguf.GgmlType;
+import org.slmlab.quant.Codecs;
+import org.slmlab.quant.QuantCodec;
+
+/**
+ * The matrix-matrix product of prompt processing: a 1024 × 4096 matrix of each weight type times 64 activation rows
+ * (a pp64 batch) in one {@code dotTile} call, as one engine thread runs its slice. The counters report multiply-adds
+ * (2 flops per weight per token) and tokens per second; {@link MatVecBenchmark} is the one-token case.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class MatMatBenchmark {
+
+    static final int ROWS = 1024;
+    static final int COLS = 4096;
+    static final int TOKENS = 64;
+
+    @Param({"Q8_0", "Q5_1", "Q5_0", "Q4_1", "Q4_0", "TQ2_0", "TQ1_0"})
+    public String type;
+
+    private QuantCodec codec;
+    private MemorySegment weights;
+    private MemorySegment activations;
+    private long rowBytes;
+    private long actRowBytes;
+    private final float[] out = new float[ROWS * TOKENS];
+
+    /** Per-second rates JMH reports next to the score. */
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @State(Scope.Thread)
+    public static class Rates {
+        public long flops;
+        public long tokens;
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        GgmlType t = GgmlType.parse(type);
+        codec = Codecs.of(t);
+        rowBytes = t.bytesFor(COLS);
+        SplittableRandom random = new SplittableRandom(1);
+        weights = Arena.ofAuto().allocate(rowBytes * ROWS, 64);
+        float[] row = new float[COLS];
+        for (int r = 0; r < ROWS; r++) {
+            for (int i = 0; i < COLS; i++) {
+                row[i] = (float) random.nextGaussian() / 64;
+            }
+            codec.quantize(row, 0, weights, r * rowBytes, COLS, null);
+        }
+        QuantCodec act = Codecs.of(codec.vecDotType());
+        actRowBytes = codec.vecDotType().bytesFor(COLS);
+        activations = Arena.ofAuto().allocate(actRowBytes * TOKENS, 64);
+        for (int t2 = 0; t2 < TOKENS; t2++) {
+            for (int i = 0; i < COLS; i++) {
+                row[i] = (float) random.nextGaussian();
+            }
+            act.quantize(row, 0, activations, t2 * actRowBytes, COLS, null);
+        }
+    }
+
+    @Benchmark
+    public float[] tile(Rates rates) {
+        codec.dotTile(weights, 0, rowBytes, ROWS, activations, 0, actRowBytes, TOKENS, COLS, out, 0, ROWS);
+        rates.flops += 2L * ROWS * COLS * TOKENS;
+        rates.tokens += TOKENS;
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package org.slmlab.quant;
+
+import static org.slmlab.quant.Simd.B128;
+import static org.slmlab.quant.Simd.S256;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import org.slmlab.gguf.GgmlType;
+
+/**
+ * One activation row in Q8_0, Q8_1 or Q8_K blocks, unpacked once for the many weight rows it meets: the int8
+ * quants widened to a {@code short[]}, the block scales as floats, and Q8_1's block sums.
+ *
+ * <p>Why: generation multiplies one activation row by every row of a matrix. Read from its blocks, each weight
+ * row would widen the same activation bytes and convert the same fp16 scales again; from plain arrays the block
+ * dot only loads them. The values are the blocks' own, so the integer sums stay exactly ggml's.
+ */
+final class WidenedActivation {
+
+    /** The quants, widened. */
+    final short[] q;
+    /** Per block: the scale. */
+    final float[] d;
+    /** Per block: Q8_1's stored {@code s = d·Σq} (fp16, as ggml uses it); null for Q8_0 and Q8_K. */
+    final float[] sum;
+
+    private WidenedActivation(int n, int blocks, boolean sums) {
+        q = new short[n];
+        d = new float[blocks];
+        sum = sums ? new float[blocks] : null;
+    }
+
+    /** The {@code n} activations at {@code offset}, in {@code type} (Q8_0, Q8_1 or Q8_K) blocks. */
+    static WidenedActivation of(GgmlType type, MemorySegment act, long offset, int n) {
+        int qk = type.blockSize();
+        int blockBytes = type.typeSize();
+        int quants = switch (type) {
+            case Q8_0 -> Q8_0Codec.QS;
+            case Q8_1 -> Q8_1Codec.QS;
+            case Q8_K -> Q8_KCodec.QS;
+            default -> throw new IllegalArgumentException("activation blocks must be Q8_0, Q8_1 or Q8_K, not " + type);
+        };
+        WidenedActivation a = new WidenedActivation(n, n / qk, type == GgmlType.Q8_1);
+        for (int b = 0; b < n / qk; b++) {
+            long block = offset + (long) b * blockBytes;
+            switch (type) {
+                case Q8_1 -> {
+                    a.d[b] = LittleEndian.fp16(act, block);
+                    a.sum[b] = LittleEndian.fp16(act, block + Q8_1Codec.S);
+                }
+                case Q8_K -> a.d[b] = act.get(LittleEndian.FLOAT, block + Q8_KCodec.D);
+                default -> a.d[b] = LittleEndian.fp16(act, block);
+            }
+            for (int j = 0; j < qk; j += S256.length()) {
+                ByteVector.fromMemorySegment(B128, act, block + quants + j, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2S, S256, 0).reinterpretAsShorts().intoArray(a.q, b * qk + j);
+            }
+        }
+        return a;
+    }
+}
