@@ -2,12 +2,15 @@ package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
 /**
  * Small pieces the k-quant codecs share: unsigned byte reads, the Q8_K activation fields their dot products
  * read ({@link Q8_KCodec}: {@code float d}, {@code int8 qs[256]}, {@code int16 bsums[16]} with
- * {@code bsums[j] = Σ qs[16j .. 16j+15]}), and the argument checks of {@code quantize}.
+ * {@code bsums[j] = Σ qs[16j .. 16j+15]}), the argument checks of {@code quantize}, and the byte shifts their
+ * vector unpacking uses.
  */
 final class KBlocks {
 
@@ -53,5 +56,19 @@ final class KBlocks {
                     + n + " " + type + " weights: expected a row length that is a multiple of " + QK_K
                     + " and divides " + n);
         }
+    }
+
+    /**
+     * Every byte of {@code v} shifted left by {@code bits}, for unpacking bit fields: x86 has no byte shifts (the
+     * Vector API would emulate one with several instructions), so the bits are shifted as ints and the caller's
+     * byte mask, which must follow, drops the bits that crossed over from the neighbouring byte.
+     */
+    static ByteVector shiftLeft(ByteVector v, int bits) {
+        return v.reinterpretAsInts().lanewise(VectorOperators.LSHL, bits).reinterpretAsBytes();
+    }
+
+    /** As {@link #shiftLeft}, to the right. */
+    static ByteVector shiftRight(ByteVector v, int bits) {
+        return v.reinterpretAsInts().lanewise(VectorOperators.LSHR, bits).reinterpretAsBytes();
     }
 }

@@ -1,22 +1,13 @@
 package org.slmlab.quant;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.B2F;
-import static jdk.incubator.vector.VectorOperators.B2S;
-import static jdk.incubator.vector.VectorOperators.LSHR;
-import static jdk.incubator.vector.VectorOperators.S2I;
-import static org.slmlab.quant.Simd.B128;
 import static org.slmlab.quant.Simd.B256;
 import static org.slmlab.quant.Simd.F512;
-import static org.slmlab.quant.Simd.I512;
-import static org.slmlab.quant.Simd.S512;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -53,60 +44,26 @@ public final class Q4_KCodec extends ScaleMinCodec {
         return sub % 2 == 0 ? q & 0xF : q >> 4;
     }
 
-    @Override
-    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        long blocks = type().bytesFor(n) / BYTES;
-        for (int b = 0; b < blocks; b++) {
-            long x = offset + (long) b * BYTES;
-            int y = dstOffset + b * QK;
-            float d = LittleEndian.fp16(src, x + D);
-            float dmin = LittleEndian.fp16(src, x + DMIN);
-            for (int g = 0; g < 4; g++) {
-                float d1 = d * ScaleMinPacking.scale(src, x + SCALES, 2 * g);
-                float m1 = dmin * ScaleMinPacking.min(src, x + SCALES, 2 * g);
-                float d2 = d * ScaleMinPacking.scale(src, x + SCALES, 2 * g + 1);
-                float m2 = dmin * ScaleMinPacking.min(src, x + SCALES, 2 * g + 1);
-                for (int l = 0; l < 32; l += 16) {
-                    ByteVector q = ByteVector.fromMemorySegment(B128, src, x + QS + 32 * g + l, LE);
-                    FloatVector lo = (FloatVector) q.and((byte) 0xF).convertShape(B2F, F512, 0);
-                    FloatVector hi = (FloatVector) q.lanewise(LSHR, 4).convertShape(B2F, F512, 0);
-                    lo.mul(d1).sub(m1).intoArray(dst, y + 64 * g + l);
-                    hi.mul(d2).sub(m2).intoArray(dst, y + 64 * g + 32 + l);
-                }
-            }
-        }
-    }
-
     /**
-     * Per 32-byte group: the low nibbles times activations 64g..64g+31, the high nibbles times the next 32, as
-     * 16-bit products widened to ints and scaled by their sub-block scale; one int reduction per super-block.
+     * Per 32-byte group, the low nibbles are the 32 codes of sub-block 2g and the high nibbles those of 2g+1;
+     * each 16 become floats, times the sub-block scale, minus its min — the scalar reference's two roundings.
      */
     @Override
-    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        long blocks = type().bytesFor(n) / BYTES;
-        float sum = 0;
-        for (int b = 0; b < blocks; b++) {
-            long x = wOffset + (long) b * BYTES;
-            long a = actOffset + (long) b * Q8_KCodec.BLOCK_BYTES;
-            IntVector acc = IntVector.zero(I512);
-            for (int g = 0; g < 4; g++) {
-                ByteVector q = ByteVector.fromMemorySegment(B256, w, x + QS + 32 * g, LE);
-                ShortVector lo = (ShortVector) q.and((byte) 0xF).convertShape(B2S, S512, 0);
-                ShortVector hi = (ShortVector) q.lanewise(LSHR, 4).convertShape(B2S, S512, 0);
-                ShortVector aLo = (ShortVector) ByteVector.fromMemorySegment(B256, act, a + Q8_KCodec.QS + 64 * g, LE)
-                        .convertShape(B2S, S512, 0);
-                ShortVector aHi = (ShortVector) ByteVector
-                        .fromMemorySegment(B256, act, a + Q8_KCodec.QS + 64 * g + 32, LE).convertShape(B2S, S512, 0);
-                ShortVector pLo = lo.mul(aLo);
-                ShortVector pHi = hi.mul(aHi);
-                IntVector sLo = ((IntVector) pLo.convertShape(S2I, I512, 0)).add(pLo.convertShape(S2I, I512, 1));
-                IntVector sHi = ((IntVector) pHi.convertShape(S2I, I512, 0)).add(pHi.convertShape(S2I, I512, 1));
-                acc = acc.add(sLo.mul(ScaleMinPacking.scale(w, x + SCALES, 2 * g)))
-                        .add(sHi.mul(ScaleMinPacking.scale(w, x + SCALES, 2 * g + 1)));
-            }
-            sum += combine(w, x, act, a, acc.reduceLanes(ADD));
+    void expand(MemorySegment src, long x, float[] scaled, float[] dst, int y) {
+        for (int g = 0; g < 4; g++) {
+            ByteVector q = ByteVector.fromMemorySegment(B256, src, x + QS + 32 * g, LE);
+            ByteVector lo = q.and((byte) 0xF);
+            ByteVector hi = KBlocks.shiftRight(q, 4).and((byte) 0xF);
+            float d1 = scaled[2 * g];
+            float m1 = scaled[8 + 2 * g];
+            float d2 = scaled[2 * g + 1];
+            float m2 = scaled[8 + 2 * g + 1];
+            int z = y + 64 * g;
+            ((FloatVector) lo.convertShape(B2F, F512, 0)).mul(d1).sub(m1).intoArray(dst, z);
+            ((FloatVector) lo.convertShape(B2F, F512, 1)).mul(d1).sub(m1).intoArray(dst, z + 16);
+            ((FloatVector) hi.convertShape(B2F, F512, 0)).mul(d2).sub(m2).intoArray(dst, z + 32);
+            ((FloatVector) hi.convertShape(B2F, F512, 1)).mul(d2).sub(m2).intoArray(dst, z + 48);
         }
-        return sum;
     }
 
     @Override

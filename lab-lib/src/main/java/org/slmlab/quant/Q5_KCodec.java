@@ -1,23 +1,13 @@
 package org.slmlab.quant;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.B2F;
-import static jdk.incubator.vector.VectorOperators.B2S;
-import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.LSHR;
-import static jdk.incubator.vector.VectorOperators.S2I;
-import static org.slmlab.quant.Simd.B128;
 import static org.slmlab.quant.Simd.B256;
 import static org.slmlab.quant.Simd.F512;
-import static org.slmlab.quant.Simd.I512;
-import static org.slmlab.quant.Simd.S512;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -59,59 +49,33 @@ public final class Q5_KCodec extends ScaleMinCodec {
         return low | high << 4;
     }
 
+    /**
+     * As Q4_K's, with the fifth bit of each code moved from {@code qh} to bit 4: for sub-block {@code j} it is
+     * bit {@code j} of each byte of {@code qh}.
+     */
     @Override
-    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        long blocks = type().bytesFor(n) / BYTES;
-        for (int b = 0; b < blocks; b++) {
-            long x = offset + (long) b * BYTES;
-            int y = dstOffset + b * QK;
-            float d = LittleEndian.fp16(src, x + D);
-            float dmin = LittleEndian.fp16(src, x + DMIN);
-            for (int g = 0; g < 4; g++) {
-                float d1 = d * ScaleMinPacking.scale(src, x + SCALES, 2 * g);
-                float m1 = dmin * ScaleMinPacking.min(src, x + SCALES, 2 * g);
-                float d2 = d * ScaleMinPacking.scale(src, x + SCALES, 2 * g + 1);
-                float m2 = dmin * ScaleMinPacking.min(src, x + SCALES, 2 * g + 1);
-                for (int l = 0; l < 32; l += 16) {
-                    ByteVector q = ByteVector.fromMemorySegment(B128, src, x + QS + 32 * g + l, LE);
-                    ByteVector h = ByteVector.fromMemorySegment(B128, src, x + QH + l, LE);
-                    ByteVector lo = q.and((byte) 0xF).or(h.lanewise(LSHR, 2 * g).and((byte) 1).lanewise(LSHL, 4));
-                    ByteVector hi = q.lanewise(LSHR, 4).or(h.lanewise(LSHR, 2 * g + 1).and((byte) 1).lanewise(LSHL, 4));
-                    ((FloatVector) lo.convertShape(B2F, F512, 0)).mul(d1).sub(m1).intoArray(dst, y + 64 * g + l);
-                    ((FloatVector) hi.convertShape(B2F, F512, 0)).mul(d2).sub(m2).intoArray(dst, y + 64 * g + 32 + l);
-                }
-            }
+    void expand(MemorySegment src, long x, float[] scaled, float[] dst, int y) {
+        ByteVector h = ByteVector.fromMemorySegment(B256, src, x + QH, LE);
+        for (int g = 0; g < 4; g++) {
+            ByteVector q = ByteVector.fromMemorySegment(B256, src, x + QS + 32 * g, LE);
+            ByteVector lo = q.and((byte) 0xF).or(bitFour(h, 2 * g));
+            ByteVector hi = KBlocks.shiftRight(q, 4).and((byte) 0xF).or(bitFour(h, 2 * g + 1));
+            float d1 = scaled[2 * g];
+            float m1 = scaled[8 + 2 * g];
+            float d2 = scaled[2 * g + 1];
+            float m2 = scaled[8 + 2 * g + 1];
+            int z = y + 64 * g;
+            ((FloatVector) lo.convertShape(B2F, F512, 0)).mul(d1).sub(m1).intoArray(dst, z);
+            ((FloatVector) lo.convertShape(B2F, F512, 1)).mul(d1).sub(m1).intoArray(dst, z + 16);
+            ((FloatVector) hi.convertShape(B2F, F512, 0)).mul(d2).sub(m2).intoArray(dst, z + 32);
+            ((FloatVector) hi.convertShape(B2F, F512, 1)).mul(d2).sub(m2).intoArray(dst, z + 48);
         }
     }
 
-    /** As Q4_K's kernel, with the fifth bit of each code added from {@code qh} before the products. */
-    @Override
-    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        long blocks = type().bytesFor(n) / BYTES;
-        float sum = 0;
-        for (int b = 0; b < blocks; b++) {
-            long x = wOffset + (long) b * BYTES;
-            long a = actOffset + (long) b * Q8_KCodec.BLOCK_BYTES;
-            ByteVector h = ByteVector.fromMemorySegment(B256, w, x + QH, LE);
-            IntVector acc = IntVector.zero(I512);
-            for (int g = 0; g < 4; g++) {
-                ByteVector q = ByteVector.fromMemorySegment(B256, w, x + QS + 32 * g, LE);
-                ByteVector lo = q.and((byte) 0xF).or(h.lanewise(LSHR, 2 * g).and((byte) 1).lanewise(LSHL, 4));
-                ByteVector hi = q.lanewise(LSHR, 4).or(h.lanewise(LSHR, 2 * g + 1).and((byte) 1).lanewise(LSHL, 4));
-                ShortVector aLo = (ShortVector) ByteVector.fromMemorySegment(B256, act, a + Q8_KCodec.QS + 64 * g, LE)
-                        .convertShape(B2S, S512, 0);
-                ShortVector aHi = (ShortVector) ByteVector
-                        .fromMemorySegment(B256, act, a + Q8_KCodec.QS + 64 * g + 32, LE).convertShape(B2S, S512, 0);
-                ShortVector pLo = ((ShortVector) lo.convertShape(B2S, S512, 0)).mul(aLo);
-                ShortVector pHi = ((ShortVector) hi.convertShape(B2S, S512, 0)).mul(aHi);
-                IntVector sLo = ((IntVector) pLo.convertShape(S2I, I512, 0)).add(pLo.convertShape(S2I, I512, 1));
-                IntVector sHi = ((IntVector) pHi.convertShape(S2I, I512, 0)).add(pHi.convertShape(S2I, I512, 1));
-                acc = acc.add(sLo.mul(ScaleMinPacking.scale(w, x + SCALES, 2 * g)))
-                        .add(sHi.mul(ScaleMinPacking.scale(w, x + SCALES, 2 * g + 1)));
-            }
-            sum += combine(w, x, act, a, acc.reduceLanes(ADD));
-        }
-        return sum;
+    /** Bit {@code bit} of every byte of {@code h}, moved to bit 4 (value 16), the rest cleared. */
+    private static ByteVector bitFour(ByteVector h, int bit) {
+        ByteVector moved = bit <= 4 ? KBlocks.shiftLeft(h, 4 - bit) : KBlocks.shiftRight(h, bit - 4);
+        return moved.and((byte) 0x10);
     }
 
     @Override

@@ -1,24 +1,15 @@
 package org.slmlab.quant;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.B2F;
-import static jdk.incubator.vector.VectorOperators.B2S;
-import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.LSHR;
-import static jdk.incubator.vector.VectorOperators.S2I;
 import static org.slmlab.quant.Simd.B128;
 import static org.slmlab.quant.Simd.B256;
 import static org.slmlab.quant.Simd.F512;
-import static org.slmlab.quant.Simd.I512;
-import static org.slmlab.quant.Simd.S512;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -39,9 +30,10 @@ import org.slmlab.gguf.GgmlType;
  * weights {@code 128h + 32 + l} and {@code 128h + 96 + l}, and byte {@code qh[32h + l]} holds the high bits of
  * weights {@code 128h + l}, {@code +32}, {@code +64}, {@code +96} in its bit pairs 0-1, 2-3, 4-5, 6-7.
  *
- * <p>Dot products take the activations as Q8_K: per super-block {@code d·d_a·Σ_j sc[j]·Σ (q-32)·a}.
+ * <p>Dot products take the activations as Q8_K: per super-block {@code d·d_a·Σ_j sc[j]·Σ (q-32)·a} in the
+ * reference and in the fast path ({@link SuperBlockTile}).
  */
-public final class Q6_KCodec implements QuantCodec {
+public final class Q6_KCodec implements SuperBlockTile.Decoder {
 
     private static final GgmlType TYPE = GgmlType.Q6_K;
     private static final int QK = KBlocks.QK_K;
@@ -91,33 +83,62 @@ public final class Q6_KCodec implements QuantCodec {
     @Override
     public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         long blocks = TYPE.bytesFor(n) / BYTES;
+        float[] ds = new float[QK / 16];
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
-            float d = LittleEndian.fp16(src, x + D);
-            for (int half = 0; half < 2; half++) {
-                int y = dstOffset + b * QK + 128 * half;
-                for (int l = 0; l < 32; l += 16) {
-                    ByteVector qlA = ByteVector.fromMemorySegment(B128, src, x + QL + 64 * half + l, LE);
-                    ByteVector qlB = ByteVector.fromMemorySegment(B128, src, x + QL + 64 * half + 32 + l, LE);
-                    ByteVector qh = ByteVector.fromMemorySegment(B128, src, x + QH + 32 * half + l, LE);
-                    // quarter k of the half: low nibble of qlA/qlB (k = 0, 1) or high nibble (k = 2, 3), top bits
-                    // from bit pair k of qh
-                    ByteVector q0 = qlA.and((byte) 0xF).or(qh.and((byte) 3).lanewise(LSHL, 4)).sub((byte) 32);
-                    ByteVector q1 = qlB.and((byte) 0xF).or(qh.lanewise(LSHR, 2).and((byte) 3).lanewise(LSHL, 4))
-                            .sub((byte) 32);
-                    ByteVector q2 = qlA.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 4).and((byte) 3).lanewise(LSHL, 4))
-                            .sub((byte) 32);
-                    ByteVector q3 = qlB.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 6).lanewise(LSHL, 4)).sub((byte) 32);
-                    int sc = 8 * half + l / 16;
-                    ((FloatVector) q0.convertShape(B2F, F512, 0)).mul(d * scale(src, x, sc)).intoArray(dst, y + l);
-                    ((FloatVector) q1.convertShape(B2F, F512, 0)).mul(d * scale(src, x, sc + 2))
-                            .intoArray(dst, y + 32 + l);
-                    ((FloatVector) q2.convertShape(B2F, F512, 0)).mul(d * scale(src, x, sc + 4))
-                            .intoArray(dst, y + 64 + l);
-                    ((FloatVector) q3.convertShape(B2F, F512, 0)).mul(d * scale(src, x, sc + 6))
-                            .intoArray(dst, y + 96 + l);
-                }
-            }
+            subBlockScales(src, x, LittleEndian.fp16(src, x + D), ds);
+            expand(src, x, ds, dst, dstOffset + b * QK);
+        }
+    }
+
+    @Override
+    public boolean hasMins() {
+        return false;
+    }
+
+    /** The dequantization with {@code d = 1}: the integers {@code sc·(q - 32)}, exact in floats. */
+    @Override
+    public void decodeIntegers(MemorySegment w, long x, float[] ints, int at, float[] scales, int[] mins, int k,
+                               float[] scratch) {
+        subBlockScales(w, x, 1, scratch);
+        expand(w, x, scratch, ints, at);
+        scales[2 * k] = LittleEndian.fp16(w, x + D);
+    }
+
+    /** {@code d·sc[j]} for the 16 sub-blocks, as the scalar reference computes them. */
+    private static void subBlockScales(MemorySegment src, long x, float d, float[] ds) {
+        ((FloatVector) ByteVector.fromMemorySegment(B128, src, x + SCALES, LE).convertShape(B2F, F512, 0))
+                .mul(d).intoArray(ds, 0);
+    }
+
+    /**
+     * The 256 codes {@code q - 32} of the super-block at {@code x} times their sub-block's {@code ds[j]}, into
+     * {@code dst[y..]}. Per half of 128 weights, 32 bytes of each {@code ql} row and of {@code qh} give the four
+     * quarters' 32 codes each; each 16 codes become floats times {@code ds[j]} — with {@code ds = d·sc}, the
+     * scalar reference's two roundings in the same order, so the results are identical. The scales come in an
+     * array rather than from {@link #scale}: a call per scale (the JIT does not inline into a method this
+     * large) cost a third of the time.
+     */
+    private static void expand(MemorySegment src, long x, float[] ds, float[] dst, int y0) {
+        for (int half = 0; half < 2; half++) {
+            ByteVector qlA = ByteVector.fromMemorySegment(B256, src, x + QL + 64 * half, LE);
+            ByteVector qlB = ByteVector.fromMemorySegment(B256, src, x + QL + 64 * half + 32, LE);
+            ByteVector qh = ByteVector.fromMemorySegment(B256, src, x + QH + 32 * half, LE);
+            ByteVector q0 = qlA.and((byte) 0xF).or(KBlocks.shiftLeft(qh, 4).and((byte) 0x30)).sub((byte) 32);
+            ByteVector q1 = qlB.and((byte) 0xF).or(KBlocks.shiftLeft(qh, 2).and((byte) 0x30)).sub((byte) 32);
+            ByteVector q2 = KBlocks.shiftRight(qlA, 4).and((byte) 0xF).or(qh.and((byte) 0x30)).sub((byte) 32);
+            ByteVector q3 = KBlocks.shiftRight(qlB, 4).and((byte) 0xF).or(KBlocks.shiftRight(qh, 2)
+                    .and((byte) 0x30)).sub((byte) 32);
+            int y = y0 + 128 * half;
+            int j = 8 * half;
+            ((FloatVector) q0.convertShape(B2F, F512, 0)).mul(ds[j]).intoArray(dst, y);
+            ((FloatVector) q0.convertShape(B2F, F512, 1)).mul(ds[j + 1]).intoArray(dst, y + 16);
+            ((FloatVector) q1.convertShape(B2F, F512, 0)).mul(ds[j + 2]).intoArray(dst, y + 32);
+            ((FloatVector) q1.convertShape(B2F, F512, 1)).mul(ds[j + 3]).intoArray(dst, y + 48);
+            ((FloatVector) q2.convertShape(B2F, F512, 0)).mul(ds[j + 4]).intoArray(dst, y + 64);
+            ((FloatVector) q2.convertShape(B2F, F512, 1)).mul(ds[j + 5]).intoArray(dst, y + 80);
+            ((FloatVector) q3.convertShape(B2F, F512, 0)).mul(ds[j + 6]).intoArray(dst, y + 96);
+            ((FloatVector) q3.convertShape(B2F, F512, 1)).mul(ds[j + 7]).intoArray(dst, y + 112);
         }
     }
 
@@ -199,54 +220,6 @@ public final class Q6_KCodec implements QuantCodec {
                 sumQA += scale(w, x, j) * subSum;
             }
             sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, a) * sumQA;
-        }
-        return sum;
-    }
-
-    /**
-     * Per half of 128 weights: the 32 codes of each quarter (two 16-weight sub-blocks) times their 32
-     * activations as 16-bit products (|q-32|·|a| ≤ 32·128 fits), widened to ints, each 16 scaled by their
-     * sub-block's scale. Written out without helper methods or branches on vectors: C2 then keeps every vector
-     * in a register (a helper compiled on its own would return boxed vectors).
-     */
-    @Override
-    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        long blocks = TYPE.bytesFor(n) / BYTES;
-        float sum = 0;
-        for (int b = 0; b < blocks; b++) {
-            long x = wOffset + (long) b * BYTES;
-            long a = actOffset + (long) b * Q8_KCodec.BLOCK_BYTES;
-            IntVector acc = IntVector.zero(I512);
-            for (int half = 0; half < 2; half++) {
-                ByteVector qlA = ByteVector.fromMemorySegment(B256, w, x + QL + 64 * half, LE);
-                ByteVector qlB = ByteVector.fromMemorySegment(B256, w, x + QL + 64 * half + 32, LE);
-                ByteVector qh = ByteVector.fromMemorySegment(B256, w, x + QH + 32 * half, LE);
-                ByteVector q0 = qlA.and((byte) 0xF).or(qh.and((byte) 3).lanewise(LSHL, 4)).sub((byte) 32);
-                ByteVector q1 = qlB.and((byte) 0xF).or(qh.lanewise(LSHR, 2).and((byte) 3).lanewise(LSHL, 4))
-                        .sub((byte) 32);
-                ByteVector q2 = qlA.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 4).and((byte) 3).lanewise(LSHL, 4))
-                        .sub((byte) 32);
-                ByteVector q3 = qlB.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 6).lanewise(LSHL, 4)).sub((byte) 32);
-                long aq = a + Q8_KCodec.QS + 128 * half;
-                int sc = 8 * half;
-                ShortVector p0 = ((ShortVector) q0.convertShape(B2S, S512, 0))
-                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, act, aq, LE).convertShape(B2S, S512, 0));
-                ShortVector p1 = ((ShortVector) q1.convertShape(B2S, S512, 0)).mul(
-                        (ShortVector) ByteVector.fromMemorySegment(B256, act, aq + 32, LE).convertShape(B2S, S512, 0));
-                ShortVector p2 = ((ShortVector) q2.convertShape(B2S, S512, 0)).mul(
-                        (ShortVector) ByteVector.fromMemorySegment(B256, act, aq + 64, LE).convertShape(B2S, S512, 0));
-                ShortVector p3 = ((ShortVector) q3.convertShape(B2S, S512, 0)).mul(
-                        (ShortVector) ByteVector.fromMemorySegment(B256, act, aq + 96, LE).convertShape(B2S, S512, 0));
-                acc = acc.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul(scale(w, x, sc)))
-                        .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul(scale(w, x, sc + 1)))
-                        .add(((IntVector) p1.convertShape(S2I, I512, 0)).mul(scale(w, x, sc + 2)))
-                        .add(((IntVector) p1.convertShape(S2I, I512, 1)).mul(scale(w, x, sc + 3)))
-                        .add(((IntVector) p2.convertShape(S2I, I512, 0)).mul(scale(w, x, sc + 4)))
-                        .add(((IntVector) p2.convertShape(S2I, I512, 1)).mul(scale(w, x, sc + 5)))
-                        .add(((IntVector) p3.convertShape(S2I, I512, 0)).mul(scale(w, x, sc + 6)))
-                        .add(((IntVector) p3.convertShape(S2I, I512, 1)).mul(scale(w, x, sc + 7)));
-            }
-            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, a) * acc.reduceLanes(ADD);
         }
         return sum;
     }

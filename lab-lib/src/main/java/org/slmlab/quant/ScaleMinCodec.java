@@ -1,7 +1,13 @@
 package org.slmlab.quant;
 
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static org.slmlab.quant.Simd.F512;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -12,17 +18,19 @@ import org.slmlab.gguf.GgmlType;
  *
  * <p>Common header: {@code d} at byte 0, {@code dmin} at 2, the 12-byte scale/min field at 4; codes follow.
  *
- * <p>The scalar references live here; each subclass has its own Vector API kernels, written out in one
- * method each: helper methods that return vectors get compiled on their own, and then C2 refuses to inline them
- * ("already compiled into a big method") and boxes every vector they return.
+ * <p>The scalar references live here; each subclass has its own Vector API dequantizer, written out in one
+ * method: helper methods that return vectors get compiled on their own, and then C2 may refuse to inline them
+ * ("already compiled into a big method") and box every vector they return. The fast dot products go through
+ * {@link SuperBlockTile}, with the integer weights {@code sc·q} from the same expansion.
  *
  * <p>Dot products take the activations as Q8_K (values {@code d_a·a}, with block sums of {@code a} per 16):
  * per super-block {@code d·d_a·Σ_j sc[j]·Σ q·a - dmin·d_a·Σ_j m[j]·Σ a}. Both sums are integers, computed
  * exactly; the min term needs only the activation block sums, never the codes.
  */
-abstract sealed class ScaleMinCodec implements QuantCodec permits Q4_KCodec, Q5_KCodec {
+abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4_KCodec, Q5_KCodec {
 
     static final int QK = KBlocks.QK_K;
+    private static final jdk.incubator.vector.VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
     static final int D = ScaleMinQuantizer.D;
     static final int DMIN = ScaleMinQuantizer.DMIN;
     static final int SCALES = ScaleMinQuantizer.SCALES;
@@ -85,6 +93,65 @@ abstract sealed class ScaleMinCodec implements QuantCodec permits Q4_KCodec, Q5_
             MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, dstOffset + (long) b * bytes, bytes);
         }
     }
+
+    /**
+     * Expands the 256 codes of the super-block at {@code x} into {@code dst[y..]} as
+     * {@code scaled[j]·q - scaled[8 + j]} for sub-block {@code j}: the dequantized weights, or (with
+     * {@code d = 1} and no mins) the integers {@code sc·q}.
+     */
+    abstract void expand(MemorySegment src, long x, float[] scaled, float[] dst, int y);
+
+    @Override
+    public final void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        long blocks = type.bytesFor(n) / bytes;
+        float[] scaled = new float[16];
+        for (int b = 0; b < blocks; b++) {
+            long x = offset + (long) b * bytes;
+            unpackScales(src, x, LittleEndian.fp16(src, x + D), LittleEndian.fp16(src, x + DMIN), scaled);
+            expand(src, x, scaled, dst, dstOffset + b * QK);
+        }
+    }
+
+    @Override
+    public final boolean hasMins() {
+        return true;
+    }
+
+    @Override
+    public final void decodeIntegers(MemorySegment w, long x, float[] ints, int at, float[] scales, int[] mins,
+                                     int k, float[] scratch) {
+        unpackScales(w, x, 1, 1, scratch);
+        for (int j = 0; j < 8; j++) {
+            mins[8 * k + j] = (int) scratch[8 + j];
+            scratch[8 + j] = 0;
+        }
+        expand(w, x, scratch, ints, at);
+        scales[2 * k] = LittleEndian.fp16(w, x + D);
+        scales[2 * k + 1] = LittleEndian.fp16(w, x + DMIN);
+    }
+
+    /**
+     * The eight sub-block scales {@code d·sc[j]} (into {@code scaled[0..7]}) and mins {@code dmin·m[j]} (into
+     * {@code scaled[8..15]}) of the super-block at {@code x}, as the scalar reference computes them. The 6-bit
+     * fields are moved into 16 bytes four at a time — the same bit moves as {@link ScaleMinPacking#scale} and
+     * {@link ScaleMinPacking#min} — then widened to floats together: unpacking them one by one cost more than
+     * dequantizing the 256 weights.
+     */
+    static void unpackScales(MemorySegment src, long x, float d, float dmin, float[] scaled) {
+        int w0 = src.get(LittleEndian.INT, x + SCALES);
+        int w1 = src.get(LittleEndian.INT, x + SCALES + 4);
+        int w2 = src.get(LittleEndian.INT, x + SCALES + 8);
+        IntVector packed = IntVector.zero(I128)
+                .withLane(0, w0 & 0x3F3F3F3F)                                          // scales 0-3
+                .withLane(1, (w2 & 0x0F0F0F0F) | ((w0 >>> 6) & 0x03030303) << 4)        // scales 4-7
+                .withLane(2, w1 & 0x3F3F3F3F)                                          // mins 0-3
+                .withLane(3, ((w2 >>> 4) & 0x0F0F0F0F) | ((w1 >>> 6) & 0x03030303) << 4); // mins 4-7
+        FloatVector multiplier = FloatVector.broadcast(F512, d).blend(dmin, MIN_LANES);
+        ((FloatVector) packed.reinterpretAsBytes().convertShape(B2F, F512, 0)).mul(multiplier).intoArray(scaled, 0);
+    }
+
+    /** Lanes 8-15 of {@link #unpackScales}: the mins, scaled by {@code dmin}. */
+    private static final VectorMask<Float> MIN_LANES = VectorMask.fromLong(F512, 0xFF00L);
 
     /** {@code Σ_j m[j]·Σ a} over the super-block: the integer part of the min term. */
     private static int minTerm(MemorySegment w, long x, MemorySegment act, long a) {
