@@ -103,6 +103,7 @@ public final class Q6_KCodec implements SuperBlockTile.Decoder {
         subBlockScales(w, x, 1, scratch);
         expand(w, x, scratch, ints, at);
         scales[2 * k] = LittleEndian.fp16(w, x + D);
+        scales[2 * k + 1] = 0; // no mins
     }
 
     /** {@code d·sc[j]} for the 16 sub-blocks, as the scalar reference computes them. */

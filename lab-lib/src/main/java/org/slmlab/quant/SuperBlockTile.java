@@ -2,6 +2,7 @@ package org.slmlab.quant;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.F2I;
 import static org.slmlab.quant.Simd.B128;
 import static org.slmlab.quant.Simd.F512;
 
@@ -23,9 +24,10 @@ import jdk.incubator.vector.VectorSpecies;
  * integer {@code sc·q} (its sub-block scale times its code) and each activation to its int8 value, both held
  * exactly in floats, so the FMAs add integers — exactly, as long as every lane's sum stays below 2²⁴, which
  * one super-block's 16 products per lane do (at most 16·128·32·127 ≈ 8.3·10⁶ for Q6_K). Only then is a
- * super-block's sum multiplied by {@code d·d_a}, as in ggml. Rounding the products in floats instead (multiplying
- * the dequantized values) is just as accurate on average, but it moves results off llama.cpp's by an ulp here
- * and there, and an ulp is enough to flip an activation's rounding to Q8_K in the next layer.
+ * super-block's integer sum multiplied by {@code d·d_a}, in the order of ggml's scalar code, so the result is
+ * the reference's bit for bit. Rounding the products in floats instead (multiplying the dequantized values) is
+ * just as accurate on average, but it moves results off llama.cpp's by an ulp here and there, and an ulp is
+ * enough to flip an activation's rounding to Q8_K in the next layer (GoldenParityTest saw it happen).
  *
  * <p>The layout of the work: the activation rows are converted once per call; four weight rows at a time are
  * decoded into a float scratch (4·n floats, in L1 cache) and multiplied with every activation row — one
@@ -147,22 +149,18 @@ final class SuperBlockTile {
     }
 
     /**
-     * The four decoded rows times activation row {@code t} into {@code sums[0..3]}: per super-block, exact
-     * integer sums in float lanes, then scaled by {@code d·d_a} into running float lanes; the min terms
-     * ({@code dmin·d_a·Σ m·Σa}, integers until the last multiply) are summed apart, as in ggml.
+     * The four decoded rows times activation row {@code t} into {@code sums[0..3]}: per super-block, the exact
+     * integer sum {@code Σ sc·q·a} in float lanes, made an int and added up, then combined in ggml's (and the
+     * scalar reference's) order: {@code sum += d·d_a·Σ sc·q·a − dmin·d_a·Σ m·Σa}.
      */
     private static void fourRows(float[] ints, float[] scales, int[] mins, int blocks, Activations a, int t,
                                  float[] sums) {
         int n = a.n;
         float[] x = a.values;
-        FloatVector t0 = FloatVector.zero(F512);
-        FloatVector t1 = t0;
-        FloatVector t2 = t0;
-        FloatVector t3 = t0;
-        float m0 = 0;
-        float m1 = 0;
-        float m2 = 0;
-        float m3 = 0;
+        float r0 = 0;
+        float r1 = 0;
+        float r2 = 0;
+        float r3 = 0;
         for (int b = 0; b < blocks; b++) {
             FloatVector s0 = FloatVector.zero(F512);
             FloatVector s1 = s0;
@@ -177,22 +175,27 @@ final class SuperBlockTile {
                 s3 = FloatVector.fromArray(F512, ints, 3 * n + i).fma(v, s3);
             }
             float da = a.d[t * blocks + b];
-            t0 = s0.fma(FloatVector.broadcast(F512, scales[2 * b] * da), t0);
-            t1 = s1.fma(FloatVector.broadcast(F512, scales[2 * (blocks + b)] * da), t1);
-            t2 = s2.fma(FloatVector.broadcast(F512, scales[2 * (2 * blocks + b)] * da), t2);
-            t3 = s3.fma(FloatVector.broadcast(F512, scales[2 * (3 * blocks + b)] * da), t3);
-            if (mins != null) {
-                int p = (t * blocks + b) * 8;
-                m0 += scales[2 * b + 1] * da * minSum(mins, b * 8, a.pairSums, p);
-                m1 += scales[2 * (blocks + b) + 1] * da * minSum(mins, (blocks + b) * 8, a.pairSums, p);
-                m2 += scales[2 * (2 * blocks + b) + 1] * da * minSum(mins, (2 * blocks + b) * 8, a.pairSums, p);
-                m3 += scales[2 * (3 * blocks + b) + 1] * da * minSum(mins, (3 * blocks + b) * 8, a.pairSums, p);
-            }
+            int p = (t * blocks + b) * 8;
+            r0 += combine(s0, scales, 2 * b, da, mins, b * 8, a.pairSums, p);
+            r1 += combine(s1, scales, 2 * (blocks + b), da, mins, (blocks + b) * 8, a.pairSums, p);
+            r2 += combine(s2, scales, 2 * (2 * blocks + b), da, mins, (2 * blocks + b) * 8, a.pairSums, p);
+            r3 += combine(s3, scales, 2 * (3 * blocks + b), da, mins, (3 * blocks + b) * 8, a.pairSums, p);
         }
-        sums[0] = t0.reduceLanes(ADD) - m0;
-        sums[1] = t1.reduceLanes(ADD) - m1;
-        sums[2] = t2.reduceLanes(ADD) - m2;
-        sums[3] = t3.reduceLanes(ADD) - m3;
+        sums[0] = r0;
+        sums[1] = r1;
+        sums[2] = r2;
+        sums[3] = r3;
+    }
+
+    /**
+     * One super-block's result from its lanes of exact integer sums: {@code d·d_a·Σ − dmin·d_a·Σ m·Σa}. The lanes
+     * become ints before they are added, so the sum stays exact whatever its size.
+     */
+    private static float combine(FloatVector lanes, float[] scales, int s, float da, int[] mins, int m,
+                                 int[] pairSums, int p) {
+        int sum = ((IntVector) lanes.convert(F2I, 0)).reduceLanes(ADD);
+        int minSum = mins == null ? 0 : minSum(mins, m, pairSums, p);
+        return scales[s] * da * sum - scales[s + 1] * da * minSum;
     }
 
     /** {@code Σ_j m[j]·Σa_j} over one super-block's eight mins (an exact integer, as in ggml). */
