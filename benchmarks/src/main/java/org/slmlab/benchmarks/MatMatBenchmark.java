@@ -38,7 +38,7 @@ public class MatMatBenchmark {
     static final int COLS = 4096;
     static final int TOKENS = 64;
 
-    @Param({"Q8_0", "Q5_1", "Q5_0", "Q4_1", "Q4_0", "TQ2_0", "TQ1_0"})
+    @Param({"Q8_0", "Q5_1", "Q5_0", "Q4_1", "Q4_0", "TQ2_0", "TQ1_0", "Q6_K", "Q5_K", "Q4_K", "F16", "BF16"})
     public String type;
 
     private QuantCodec codec;
