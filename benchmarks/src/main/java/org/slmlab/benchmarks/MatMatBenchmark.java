@@ -1,8 +1,6 @@
 package org.slmlab.benchmarks;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,24 +59,10 @@ public class MatMatBenchmark {
         GgmlType t = GgmlType.parse(type);
         codec = Codecs.of(t);
         rowBytes = t.bytesFor(COLS);
-        SplittableRandom random = new SplittableRandom(1);
-        weights = Arena.ofAuto().allocate(rowBytes * ROWS, 64);
-        float[] row = new float[COLS];
-        for (int r = 0; r < ROWS; r++) {
-            for (int i = 0; i < COLS; i++) {
-                row[i] = (float) random.nextGaussian() / 64;
-            }
-            codec.quantize(row, 0, weights, r * rowBytes, COLS, null);
-        }
-        QuantCodec act = Codecs.of(codec.vecDotType());
         actRowBytes = codec.vecDotType().bytesFor(COLS);
-        activations = Arena.ofAuto().allocate(actRowBytes * TOKENS, 64);
-        for (int t2 = 0; t2 < TOKENS; t2++) {
-            for (int i = 0; i < COLS; i++) {
-                row[i] = (float) random.nextGaussian();
-            }
-            act.quantize(row, 0, activations, t2 * actRowBytes, COLS, null);
-        }
+        MemorySegment[] data = RandomBlocks.weightsAndActivations(codec, ROWS, COLS, TOKENS);
+        weights = data[0];
+        activations = data[1];
     }
 
     @Benchmark

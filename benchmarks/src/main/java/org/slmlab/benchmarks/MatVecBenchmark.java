@@ -1,8 +1,6 @@
 package org.slmlab.benchmarks;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -63,21 +61,9 @@ public class MatVecBenchmark {
         GgmlType t = GgmlType.parse(type);
         codec = Codecs.of(t);
         rowBytes = t.bytesFor(COLS);
-        SplittableRandom random = new SplittableRandom(1);
-        weights = Arena.ofAuto().allocate(rowBytes * ROWS, 64);
-        float[] row = new float[COLS];
-        for (int r = 0; r < ROWS; r++) {
-            for (int i = 0; i < COLS; i++) {
-                row[i] = (float) random.nextGaussian() / 64;
-            }
-            codec.quantize(row, 0, weights, r * rowBytes, COLS, null);
-        }
-        QuantCodec act = Codecs.of(codec.vecDotType());
-        activation = Arena.ofAuto().allocate(codec.vecDotType().bytesFor(COLS), 64);
-        for (int i = 0; i < COLS; i++) {
-            row[i] = (float) random.nextGaussian();
-        }
-        act.quantize(row, 0, activation, 0, COLS, null);
+        MemorySegment[] data = RandomBlocks.weightsAndActivations(codec, ROWS, COLS, 1);
+        weights = data[0];
+        activation = data[1];
     }
 
     @Benchmark

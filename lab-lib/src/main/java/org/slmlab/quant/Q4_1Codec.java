@@ -23,15 +23,14 @@ import org.slmlab.gguf.GgmlType;
  * The activation is Q8_1, whose blocks carry s = d_a·Σq_a: then Σ w·a = d·d_a·Σ q·q_a + m·s, and the minimum
  * costs one multiplication per block instead of one per weight.
  */
-public final class Q4_1Codec extends Int8BlockCodec {
+public final class Q4_1Codec extends ScaleMinBlockCodec {
 
     static final int QK = GgmlType.Q4_1.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q4_1.typeSize();
-    static final int M = 2;
     static final int QS = 4;
 
     public Q4_1Codec() {
-        super(GgmlType.Q4_1, GgmlType.Q8_1);
+        super(GgmlType.Q4_1);
     }
 
     @Override
@@ -51,12 +50,7 @@ public final class Q4_1Codec extends Int8BlockCodec {
 
     /** Multiply, then add — never a fused multiply-add, which would round once instead of twice. */
     @Override
-    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        decode(src, offset, dst, dstOffset, n, true);
-    }
-
-    /** The fast dequantizer, or with {@code withMin} false only {@code d·q} (the float tile adds the mins apart). */
-    private static void decode(MemorySegment src, long offset, float[] dst, int dstOffset, int n, boolean withMin) {
+    void decode(MemorySegment src, long offset, float[] dst, int dstOffset, int n, boolean withMin) {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
@@ -123,23 +117,5 @@ public final class Q4_1Codec extends Int8BlockCodec {
             minTerms += LittleEndian.fp16(w, wb + M) * a.sum[b];
         }
         return acc.reduceLanes(VectorOperators.ADD) + minTerms;
-    }
-
-    /** The float tile multiplies {@code d·q} only; ggml's min terms follow in {@link #addToTile}. */
-    @Override
-    protected void decodeForTile(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        decode(src, offset, dst, dstOffset, n, false);
-    }
-
-    /**
-     * The min terms {@code m·s}, with the activation's own stored block sums {@code s} (fp16, as ggml uses them —
-     * recomputing them from the quants would differ by that rounding).
-     */
-    @Override
-    protected void addToTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
-                             MemorySegment act, long actOffset, long actRowBytes, int acts,
-                             int n, float[] out, int outOffset, int outStride) {
-        Q8_1Codec.addMinTerms(w, wOffset, wRowBytes, rows, BLOCK_BYTES, M,
-                act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
     }
 }

@@ -21,16 +21,15 @@ import org.slmlab.gguf.GgmlType;
  *
  * The activation is Q8_1 (see {@link Q4_1Codec} for why).
  */
-public final class Q5_1Codec extends Int8BlockCodec {
+public final class Q5_1Codec extends ScaleMinBlockCodec {
 
     static final int QK = GgmlType.Q5_1.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q5_1.typeSize();
-    static final int M = 2;
     static final int QH = 4;
     static final int QS = 8;
 
     public Q5_1Codec() {
-        super(GgmlType.Q5_1, GgmlType.Q8_1);
+        super(GgmlType.Q5_1);
     }
 
     @Override
@@ -51,12 +50,7 @@ public final class Q5_1Codec extends Int8BlockCodec {
 
     /** Multiply, then add: no fused multiply-add, as in the reference. */
     @Override
-    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        decode(src, offset, dst, dstOffset, n, true);
-    }
-
-    /** The fast dequantizer, or with {@code withMin} false only {@code d·q} (the float tile adds the mins apart). */
-    private static void decode(MemorySegment src, long offset, float[] dst, int dstOffset, int n, boolean withMin) {
+    void decode(MemorySegment src, long offset, float[] dst, int dstOffset, int n, boolean withMin) {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
@@ -131,23 +125,5 @@ public final class Q5_1Codec extends Int8BlockCodec {
             minTerms += LittleEndian.fp16(w, wb + M) * a.sum[b];
         }
         return acc.reduceLanes(VectorOperators.ADD) + minTerms;
-    }
-
-    /** The float tile multiplies {@code d·q} only; ggml's min terms follow in {@link #addToTile}. */
-    @Override
-    protected void decodeForTile(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        decode(src, offset, dst, dstOffset, n, false);
-    }
-
-    /**
-     * The min terms {@code m·s}, with the activation's own stored block sums {@code s} (fp16, as ggml uses them —
-     * recomputing them from the quants would differ by that rounding).
-     */
-    @Override
-    protected void addToTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
-                             MemorySegment act, long actOffset, long actRowBytes, int acts,
-                             int n, float[] out, int outOffset, int outStride) {
-        Q8_1Codec.addMinTerms(w, wOffset, wRowBytes, rows, BLOCK_BYTES, M,
-                act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
     }
 }
