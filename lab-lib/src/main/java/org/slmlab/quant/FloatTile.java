@@ -5,7 +5,6 @@ import static org.slmlab.quant.Simd.F512;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Prompt processing for block types: a slice of weight rows times many activation rows as a float matrix
@@ -131,22 +130,22 @@ final class FloatTile {
             s32 = w2.fma(x, s32);
             s33 = w3.fma(x, s33);
         }
-        sums[0] = s00.reduceLanes(VectorOperators.ADD);
-        sums[1] = s01.reduceLanes(VectorOperators.ADD);
-        sums[2] = s02.reduceLanes(VectorOperators.ADD);
-        sums[3] = s03.reduceLanes(VectorOperators.ADD);
-        sums[4] = s10.reduceLanes(VectorOperators.ADD);
-        sums[5] = s11.reduceLanes(VectorOperators.ADD);
-        sums[6] = s12.reduceLanes(VectorOperators.ADD);
-        sums[7] = s13.reduceLanes(VectorOperators.ADD);
-        sums[8] = s20.reduceLanes(VectorOperators.ADD);
-        sums[9] = s21.reduceLanes(VectorOperators.ADD);
-        sums[10] = s22.reduceLanes(VectorOperators.ADD);
-        sums[11] = s23.reduceLanes(VectorOperators.ADD);
-        sums[12] = s30.reduceLanes(VectorOperators.ADD);
-        sums[13] = s31.reduceLanes(VectorOperators.ADD);
-        sums[14] = s32.reduceLanes(VectorOperators.ADD);
-        sums[15] = s33.reduceLanes(VectorOperators.ADD);
+        sums[0] = Simd.sum(s00);
+        sums[1] = Simd.sum(s01);
+        sums[2] = Simd.sum(s02);
+        sums[3] = Simd.sum(s03);
+        sums[4] = Simd.sum(s10);
+        sums[5] = Simd.sum(s11);
+        sums[6] = Simd.sum(s12);
+        sums[7] = Simd.sum(s13);
+        sums[8] = Simd.sum(s20);
+        sums[9] = Simd.sum(s21);
+        sums[10] = Simd.sum(s22);
+        sums[11] = Simd.sum(s23);
+        sums[12] = Simd.sum(s30);
+        sums[13] = Simd.sum(s31);
+        sums[14] = Simd.sum(s32);
+        sums[15] = Simd.sum(s33);
     }
 
     /** Panel rows 0..3 times one activation row: the tokens left over after the 4×4 tiles. */
@@ -159,9 +158,9 @@ final class FloatTile {
             s2 = FloatVector.fromArray(F512, panel, 2 * n + j).fma(x, s2);
             s3 = FloatVector.fromArray(F512, panel, 3 * n + j).fma(x, s3);
         }
-        sums[0] = s0.reduceLanes(VectorOperators.ADD);
-        sums[1] = s1.reduceLanes(VectorOperators.ADD);
-        sums[2] = s2.reduceLanes(VectorOperators.ADD);
-        sums[3] = s3.reduceLanes(VectorOperators.ADD);
+        sums[0] = Simd.sum(s0);
+        sums[1] = Simd.sum(s1);
+        sums[2] = Simd.sum(s2);
+        sums[3] = Simd.sum(s3);
     }
 }

@@ -123,6 +123,6 @@ public final class Q4_0Codec extends Int8BlockCodec {
             float scale = LittleEndian.fp16(w, wb) * a.d[b];
             acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 }

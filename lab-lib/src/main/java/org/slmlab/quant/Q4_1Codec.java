@@ -116,6 +116,6 @@ public final class Q4_1Codec extends ScaleMinBlockCodec {
             acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
             minTerms += LittleEndian.fp16(w, wb + M) * a.sum[b];
         }
-        return acc.reduceLanes(VectorOperators.ADD) + minTerms;
+        return Simd.sum(acc) + minTerms;
     }
 }

@@ -5,7 +5,6 @@ import static org.slmlab.quant.Simd.F512;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -103,7 +102,7 @@ public final class Q8_1Codec extends BlockCodec {
                 for (; b + F512.length() <= blocks; b += F512.length()) {
                     lanes = FloatVector.fromArray(F512, m, b).fma(FloatVector.fromArray(F512, s, t * blocks + b), lanes);
                 }
-                float sum = lanes.reduceLanes(VectorOperators.ADD);
+                float sum = Simd.sum(lanes);
                 for (; b < blocks; b++) {
                     sum += m[b] * s[t * blocks + b];
                 }

@@ -35,4 +35,25 @@ public final class Simd {
 
     private Simd() {
     }
+
+    /**
+     * The sum of a float vector's lanes in one fixed order: the upper half added to the lower, halving down to four
+     * lanes, then {@code (l0 + l2) + (l1 + l3)}. {@code reduceLanes(ADD)} promises no order for floats, and the
+     * interpreter's and C2's orders differ: the same dot product changed in its last bits once the JIT compiled
+     * it (two of three random vectors did), and through 8-bit activation rounding that changed logits by 0.1
+     * and greedy tokens from one run to the next. This costs about what {@code reduceLanes} does.
+     */
+    public static float sum(FloatVector v) {
+        if (v.length() == 16) {
+            v = halves(v, FloatVector.SPECIES_256);
+        }
+        if (v.length() == 8) {
+            v = halves(v, FloatVector.SPECIES_128);
+        }
+        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+    }
+
+    private static FloatVector halves(FloatVector v, VectorSpecies<Float> half) {
+        return ((FloatVector) v.reinterpretShape(half, 0)).add((FloatVector) v.reinterpretShape(half, 1));
+    }
 }

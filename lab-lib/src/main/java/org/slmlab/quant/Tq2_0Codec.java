@@ -149,6 +149,6 @@ final class Tq2_0Codec extends Int8BlockCodec {
                     .add((IntVector) sums.convertShape(VectorOperators.S2I, I512, 1));
             acc = BlockVectors.floats(ints).fma(FloatVector.broadcast(F512, scale), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Simd.sum(acc);
     }
 }
