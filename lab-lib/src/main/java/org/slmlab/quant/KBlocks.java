@@ -3,6 +3,7 @@ package org.slmlab.quant;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
@@ -65,6 +66,23 @@ final class KBlocks {
      */
     static ByteVector shiftLeft(ByteVector v, int bits) {
         return v.reinterpretAsInts().lanewise(VectorOperators.LSHL, bits).reinterpretAsBytes();
+    }
+
+    /**
+     * Group {@code g} of a Q4_K/Q5_K super-block as floats at {@code dst[y + 64g ..]}: the 32 low codes with
+     * sub-block 2g's scale and min, then the 32 high codes with sub-block 2g+1's ({@code scaled} holds the 8 scales,
+     * then the 8 mins). The formats differ only in how they build the codes.
+     */
+    static void storeScaledPair(ByteVector lo, ByteVector hi, float[] scaled, int g, float[] dst, int y) {
+        float d1 = scaled[2 * g];
+        float m1 = scaled[8 + 2 * g];
+        float d2 = scaled[2 * g + 1];
+        float m2 = scaled[8 + 2 * g + 1];
+        int z = y + 64 * g;
+        ((FloatVector) lo.convertShape(VectorOperators.B2F, Simd.F512, 0)).mul(d1).sub(m1).intoArray(dst, z);
+        ((FloatVector) lo.convertShape(VectorOperators.B2F, Simd.F512, 1)).mul(d1).sub(m1).intoArray(dst, z + 16);
+        ((FloatVector) hi.convertShape(VectorOperators.B2F, Simd.F512, 0)).mul(d2).sub(m2).intoArray(dst, z + 32);
+        ((FloatVector) hi.convertShape(VectorOperators.B2F, Simd.F512, 1)).mul(d2).sub(m2).intoArray(dst, z + 48);
     }
 
     /** As {@link #shiftLeft}, to the right. */

@@ -1,13 +1,10 @@
 package org.slmlab.quant;
 
-import static jdk.incubator.vector.VectorOperators.B2F;
 import static org.slmlab.quant.Simd.B256;
-import static org.slmlab.quant.Simd.F512;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -54,15 +51,7 @@ public final class Q4_KCodec extends ScaleMinCodec {
             ByteVector q = ByteVector.fromMemorySegment(B256, src, x + QS + 32 * g, LE);
             ByteVector lo = q.and((byte) 0xF);
             ByteVector hi = KBlocks.shiftRight(q, 4).and((byte) 0xF);
-            float d1 = scaled[2 * g];
-            float m1 = scaled[8 + 2 * g];
-            float d2 = scaled[2 * g + 1];
-            float m2 = scaled[8 + 2 * g + 1];
-            int z = y + 64 * g;
-            ((FloatVector) lo.convertShape(B2F, F512, 0)).mul(d1).sub(m1).intoArray(dst, z);
-            ((FloatVector) lo.convertShape(B2F, F512, 1)).mul(d1).sub(m1).intoArray(dst, z + 16);
-            ((FloatVector) hi.convertShape(B2F, F512, 0)).mul(d2).sub(m2).intoArray(dst, z + 32);
-            ((FloatVector) hi.convertShape(B2F, F512, 1)).mul(d2).sub(m2).intoArray(dst, z + 48);
+            KBlocks.storeScaledPair(lo, hi, scaled, g, dst, y);
         }
     }
 
