@@ -23,7 +23,7 @@ import org.slmlab.twin.ShapeTwin;
 
 /**
  * {@code ./lab bench --suite qwen3-0.6b}: the model's shape twin in each quantization type the course compares,
- * benchmarked one after the other, next to llama.cpp's numbers on the same shapes
+ * benchmarked one after the other, each in a JVM of its own ({@link ForkedBench}), next to llama.cpp's numbers on the same shapes
  * ({@code datasets/llama-cpp-bench.csv}); a Markdown table, the same as CSV and a chart are written to the output
  * folder ({@code target/bench/} from the command line, where notebook 07 looks for them).
  */
@@ -57,7 +57,7 @@ public final class BenchSuite {
                 ShapeTwin.write(new ShapeTwin.Options(m, type, false, 42, null), twin, (i, n, name, t, d, total) -> { });
             }
             progress.accept("benchmarking " + twin.getFileName());
-            List<BenchResult> r = LlamaBench.run(twin, o, progress);
+            List<BenchResult> r = ForkedBench.run(twin, o, progress);
             BenchResult pp = r.stream().filter(x -> x.nPrompt() > 0).findFirst().orElse(null);
             BenchResult tg = r.stream().filter(x -> x.nGen() > 0).findFirst().orElse(null);
             double[] ref = reference.get(type.name());

@@ -1,6 +1,8 @@
 package org.slmlab.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,27 @@ class LlamaBenchTest {
             assertEquals(Catalog.get("smollm2-135m").params(), b.model().parameters());
         }
         assertTrue(BenchReport.markdown(r).contains("| model | size | params | backend | threads | test | t/s |"));
+    }
+
+    @Test
+    void aForkedRunReportsTheSameTestsFromAJvmOfItsOwn() throws Exception {
+        List<String> progress = new ArrayList<>();
+        List<BenchResult> r = ForkedBench.run(twin, new LlamaBench.Options(8, 4, 2, 1), progress::add);
+        assertEquals(List.of("pp8", "tg4"), r.stream().map(BenchResult::test).toList());
+        for (BenchResult b : r) {
+            assertEquals(2, b.samplesTs().length);
+            assertTrue(b.avgTs() > 0, b.test());
+            assertEquals("llama 135M Q4_0", b.model().type());
+        }
+        assertTrue(progress.stream().anyMatch(p -> p.startsWith("tg4 repetition 2/2")), progress.toString());
+        assertFalse(progress.stream().anyMatch(p -> p.startsWith("result ")), "result lines are not progress");
+    }
+
+    @Test
+    void aForkedRunThatFailsSaysWhy() {
+        var e = assertThrows(java.io.IOException.class,
+                () -> ForkedBench.run(dir.resolve("missing.gguf"), new LlamaBench.Options(8, 0, 1, 1), p -> { }));
+        assertTrue(e.getMessage().contains("missing.gguf"), e.getMessage());
     }
 
     @Test
