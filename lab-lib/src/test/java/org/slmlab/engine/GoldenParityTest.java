@@ -63,9 +63,8 @@ class GoldenParityTest {
      * difference upstream, or a rounding not instrumented, such as Gemma's F16 GELU table). Their shape is still a
      * flip's: some positions still agree to 1e-6 (the PARITY line counts them), which a wrong kernel could not
      * do — the test asserts that there is one, and this bound (the largest value measured on the fast and the
-     * scalar path, rounded up). The fast kernels add the lanes of their Vector API reductions in an order that changes when C2
-     * compiles them, so which activations flip differs between the paths and even between a cold and a warm run;
-     * with {@code -Dslmlab.scalar=true} runs are bit-identical.
+     * scalar path, rounded up). The fast and the scalar kernels sum in different orders, so which activations flip differs between
+     * the two paths; each path gives the same bits on every run (see {@code Simd.sum}).
      */
     static final java.util.Map<String, Double> UNPROVEN_FLIPS = java.util.Map.ofEntries(
             java.util.Map.entry("mini-bitnet-TQ1_0", 0.3), // ternary weights: one Q8_K step moves logits 0.27
@@ -124,11 +123,6 @@ class GoldenParityTest {
             assertEquals(tokens.length * vocab, expected.length, "golden logits shape");
 
             var tf = new Transformer(model.config(), model.weights(), pool, 128);
-            // Measured warm: until C2 compiles them, the fast kernels' Vector API lane reductions (reduceLanes ADD)
-            // run as Java fallbacks that add the lanes in another order, so a cold first pass can differ in the
-            // last bits and flip an activation rounding (mini-llama-Q5_0: 0.033 cold, 5e-7 warm). One warm-up pass
-            // makes most models repeatable, which RoundingFlips needs (it compares runs with each other).
-            tf.forward(tf.newCache(128), tokens, true, null);
             KvCache cache = tf.newCache(128);
             float[] logits = tf.forward(cache, tokens, true, null);
             double maxDiff = 0;
