@@ -3,6 +3,7 @@ package org.slmlab.quant;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * Reads and writes bitnet.cpp's I2_S tensors ({@link GgmlType#I2_S}): ternary weights, 2 bits each, one scale

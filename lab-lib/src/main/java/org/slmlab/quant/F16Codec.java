@@ -2,6 +2,7 @@ package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /** IEEE half precision weights (see {@link Fp16}); the activation is rounded to fp16 as well. */
 public final class F16Codec extends HalfFloatCodec {

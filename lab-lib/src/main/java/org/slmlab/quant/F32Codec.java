@@ -3,6 +3,7 @@ package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /** Plain 32-bit floats: nothing is lost, 4 bytes a weight. The activation stays F32 too. */
 public final class F32Codec extends BlockCodec implements DequantizingDot {

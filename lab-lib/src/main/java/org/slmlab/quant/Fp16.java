@@ -1,5 +1,8 @@
 package org.slmlab.quant;
 
+import java.lang.foreign.MemorySegment;
+import org.slmlab.gguf.LittleEndian;
+
 /**
  * IEEE 754 half precision (fp16), converted exactly as ggml does: {@code GGML_FP32_TO_FP16} and
  * {@code GGML_FP16_TO_FP32}.
@@ -36,6 +39,16 @@ public final class Fp16 {
         // gradual underflow: the same result as ggml's bit-twiddling version for every non-NaN input
         // (Fp16Test checks this against an independent implementation of ggml's algorithm).
         return Float.floatToFloat16(f);
+    }
+
+    /** The fp16 field at {@code offset} (most blocks' scale), as a float. */
+    public static float read(MemorySegment s, long offset) {
+        return toFloat(s.get(LittleEndian.SHORT, offset));
+    }
+
+    /** Stores {@code value} rounded to fp16 at {@code offset}. */
+    public static void write(MemorySegment s, long offset, float value) {
+        s.set(LittleEndian.SHORT, offset, fromFloat(value));
     }
 
     /** {@code f} rounded to the nearest fp16 value and back: what storing it in a block keeps. */

@@ -2,6 +2,7 @@ package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * The two 16-bit float types, F16 and BF16: one weight in two bytes, no blocks, no shared scale. They differ only

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.slmlab.gguf.GGUFFile;
+import org.slmlab.gguf.LittleEndian;
 import org.slmlab.gguf.TensorInfo;
 
 /**

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * IQ1_M: 1.75 bits a weight. Like IQ1_S, groups of 8 weights are ternary points of {@link LatticeCodebook#IQ1_S}

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * IQ1_S: 1.5625 bits a weight. Each group of 8 weights is one of the 2048 ternary points of
@@ -37,7 +38,7 @@ public final class Iq1SCodec extends TernaryLatticeCodec {
 
     @Override
     float superScale(MemorySegment src, long block) {
-        return LittleEndian.fp16(src, block);
+        return Fp16.read(src, block);
     }
 
     @Override
@@ -152,7 +153,7 @@ public final class Iq1SCodec extends TernaryLatticeCodec {
                 continue;
             }
             float d = maxScale / 15;
-            LittleEndian.putFp16(dst, block, d * 1.125f); // ggml's empirical fudge factor
+            Fp16.write(dst, block, d * 1.125f); // ggml's empirical fudge factor
             float id = 1 / d;
             for (int b = 0; b < QK / 32; b++) {
                 int l = Math.clamp(Rounding.nearestInt(0.5f * (id * scales[b] - 1)), 0, 7);

@@ -2,6 +2,7 @@ package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * IQ2_XS: 2.3125 bits a weight. Groups of 8 magnitudes are points of the 512-point {@link LatticeCodebook#IQ2_XS}

@@ -2,6 +2,7 @@ package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * IQ2_XXS: 2.0625 bits a weight. Groups of 8 magnitudes are points of the 256-point

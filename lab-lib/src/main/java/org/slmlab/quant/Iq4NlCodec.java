@@ -43,7 +43,7 @@ public final class Iq4NlCodec implements QuantCodec {
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
-            float d = LittleEndian.fp16(src, block);
+            float d = Fp16.read(src, block);
             int y = dstOffset + b * QK;
             for (int j = 0; j < QK / 2; j++) {
                 int code = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
@@ -57,7 +57,7 @@ public final class Iq4NlCodec implements QuantCodec {
     public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
-            Iq4NonLinear.dequantize32(src, block + QS, LittleEndian.fp16(src, block), dst, dstOffset + b * QK);
+            Iq4NonLinear.dequantize32(src, block + QS, Fp16.read(src, block), dst, dstOffset + b * QK);
         }
     }
 
@@ -69,7 +69,7 @@ public final class Iq4NlCodec implements QuantCodec {
             long block = dstOffset + (long) b * BLOCK_BYTES;
             int x = srcOffset + b * QK;
             Iq4NonLinear.chooseCodes(src, x, QK, importance, b * QK, scale, codes);
-            LittleEndian.putFp16(dst, block, scale[0]);
+            Fp16.write(dst, block, scale[0]);
             // The codes are chosen again for the final (not yet fp16-rounded) scale.
             Iq4NonLinear.recode(src, x, scale[0], codes, 0);
             Iq4NonLinear.pack(codes, 0, dst, block + QS);
@@ -82,7 +82,7 @@ public final class Iq4NlCodec implements QuantCodec {
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
             long ab = actOffset + (long) b * Q8_BYTES;
-            float d = LittleEndian.fp16(act, ab) * LittleEndian.fp16(w, wb);
+            float d = Fp16.read(act, ab) * Fp16.read(w, wb);
             sum += d * Iq4NonLinear.dot32Scalar(w, wb + QS, act, ab + Q8_QS);
         }
         return sum;
@@ -94,7 +94,7 @@ public final class Iq4NlCodec implements QuantCodec {
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
             long ab = actOffset + (long) b * Q8_BYTES;
-            float d = LittleEndian.fp16(act, ab) * LittleEndian.fp16(w, wb);
+            float d = Fp16.read(act, ab) * Fp16.read(w, wb);
             sum += d * Iq4NonLinear.dot32(w, wb + QS, act, ab + Q8_QS);
         }
         return sum;

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * IQ4_XS: the IQ4_NL levels in super-blocks of 256 weights with 6-bit block scales, 4.25 bits a weight.
@@ -49,7 +50,7 @@ public final class Iq4XsCodec implements QuantCodec {
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int i = 0; i < n / QK; i++) {
             long block = offset + (long) i * BLOCK_BYTES;
-            float d = LittleEndian.fp16(src, block);
+            float d = Fp16.read(src, block);
             for (int b = 0; b < QK / 32; b++) {
                 float dl = d * (blockScale(src, block, b) - 32);
                 int y = dstOffset + i * QK + 32 * b;
@@ -66,7 +67,7 @@ public final class Iq4XsCodec implements QuantCodec {
     public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int i = 0; i < n / QK; i++) {
             long block = offset + (long) i * BLOCK_BYTES;
-            float d = LittleEndian.fp16(src, block);
+            float d = Fp16.read(src, block);
             for (int b = 0; b < QK / 32; b++) {
                 float dl = d * (blockScale(src, block, b) - 32);
                 Iq4NonLinear.dequantize32(src, block + QS + 16 * b, dl, dst, dstOffset + i * QK + 32 * b);
@@ -84,7 +85,7 @@ public final class Iq4XsCodec implements QuantCodec {
             float maxScale = Iq4NonLinear.chooseCodes(src, x, QK, importance, i * QK, scales, codes);
             // The super-block scale maps the largest block scale to −32 (the 6-bit range is −32..31).
             float d = -maxScale / 32;
-            LittleEndian.putFp16(dst, block, d);
+            Fp16.write(dst, block, d);
             float id = d != 0 ? 1 / d : 0.f;
             int scalesH = 0;
             for (int b = 0; b < QK / 32; b++) {
@@ -118,7 +119,7 @@ public final class Iq4XsCodec implements QuantCodec {
         for (int i = 0; i < n / QK; i++) {
             long block = wOffset + (long) i * BLOCK_BYTES;
             long ab = actOffset + (long) i * Q8_KCodec.BLOCK_BYTES;
-            float d4d8 = LittleEndian.fp16(w, block) * act.get(LittleEndian.FLOAT, ab);
+            float d4d8 = Fp16.read(w, block) * act.get(LittleEndian.FLOAT, ab);
             for (int b = 0; b < QK / 32; b++) {
                 float dl = d4d8 * (blockScale(w, block, b) - 32);
                 long qs = block + QS + 16 * b;

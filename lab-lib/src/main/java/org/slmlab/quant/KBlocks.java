@@ -6,6 +6,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * Small pieces the k-quant codecs share: unsigned byte reads, the Q8_K activation fields their dot products
@@ -27,7 +28,7 @@ final class KBlocks {
 
     /** Stores {@code v} as fp16 at {@code offset} of a block being assembled in a byte array. */
     static void putFp16(byte[] block, int offset, float v) {
-        LittleEndian.putFp16(MemorySegment.ofArray(block), offset, v);
+        Fp16.write(MemorySegment.ofArray(block), offset, v);
     }
 
     /** The scale {@code d} of the Q8_K block at {@code block}. */

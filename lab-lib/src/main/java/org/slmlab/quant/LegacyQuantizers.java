@@ -2,6 +2,7 @@ package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.slmlab.gguf.LittleEndian;
 
 /** Steps the quantizers of the 32-weight "legacy" types (Q4_0, Q4_1, Q5_0, Q5_1) share. */
 final class LegacyQuantizers {

@@ -77,7 +77,7 @@ final class Mxfp4Codec extends BlockCodec {
                 sumi += Fp4.VALUES[packed & 0xF] * i8(act, a + Q8_0_QS + j)
                         + Fp4.VALUES[packed >> 4] * i8(act, a + Q8_0_QS + j + QK / 2);
             }
-            sum += (LittleEndian.fp16(act, a) * Fp4.e8m0Half(u8(w, base))) * sumi;
+            sum += (Fp16.read(act, a) * Fp4.e8m0Half(u8(w, base))) * sumi;
         }
         return sum;
     }
@@ -112,7 +112,7 @@ final class Mxfp4Codec extends BlockCodec {
                 acc = acc.add(Lanes.mulActivation(values(w, base + QS + j, false), act, a + Q8_0_QS + j))
                         .add(Lanes.mulActivation(values(w, base + QS + j, true), act, a + Q8_0_QS + j + QK / 2));
             }
-            sum += (LittleEndian.fp16(act, a) * Fp4.e8m0Half(u8(w, base))) * acc.reduceLanes(VectorOperators.ADD);
+            sum += (Fp16.read(act, a) * Fp4.e8m0Half(u8(w, base))) * acc.reduceLanes(VectorOperators.ADD);
         }
         return sum;
     }

@@ -92,7 +92,7 @@ final class Nvfp4Codec extends BlockCodec {
                     int packed = u8(w, base + QS + s * (SUB / 2) + j);
                     sumi += Fp4.VALUES[packed & 0xF] * i8(act, q + j) + Fp4.VALUES[packed >> 4] * i8(act, q + j + SUB / 2);
                 }
-                sum += LittleEndian.fp16(act, a) * Fp4.ue4m3Half(u8(w, base + s)) * sumi;
+                sum += Fp16.read(act, a) * Fp4.ue4m3Half(u8(w, base + s)) * sumi;
             }
         }
         return sum;
@@ -124,7 +124,7 @@ final class Nvfp4Codec extends BlockCodec {
                 int sumi = Lanes.mulActivation(Fp4.values(packed.and(0xF)), act, q)
                         .add(Lanes.mulActivation(Fp4.values(packed.lanewise(VectorOperators.LSHR, 4)), act, q + SUB / 2))
                         .reduceLanes(VectorOperators.ADD);
-                sum += LittleEndian.fp16(act, a) * Fp4.ue4m3Half(u8(w, base + s)) * sumi;
+                sum += Fp16.read(act, a) * Fp4.ue4m3Half(u8(w, base + s)) * sumi;
             }
         }
         return sum;

@@ -43,7 +43,7 @@ final class Q1_0Codec extends BlockCodec {
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int blk = 0; blk < n / QK; blk++) {
             long base = offset + (long) blk * TYPE_SIZE;
-            float d = LittleEndian.fp16(src, base);
+            float d = Fp16.read(src, base);
             for (int j = 0; j < QK; j++) {
                 dst[dstOffset + blk * QK + j] = sign(src, base, j) > 0 ? d : -d;
             }
@@ -59,7 +59,7 @@ final class Q1_0Codec extends BlockCodec {
             for (int j = 0; j < QK; j++) {
                 sumAbs += Math.abs(src[x + j]);
             }
-            LittleEndian.putFp16(dst, base, sumAbs / QK);
+            Fp16.write(dst, base, sumAbs / QK);
             for (int b = 0; b < QK / 8; b++) {
                 int bits = 0;
                 for (int k = 0; k < 8; k++) {
@@ -84,9 +84,9 @@ final class Q1_0Codec extends BlockCodec {
                 for (int j = 0; j < 32; j++) {
                     sumi += sign(w, base, 32 * k + j) * i8(act, a + Q8_0_QS + j);
                 }
-                sumBlock += LittleEndian.fp16(act, a) * sumi;
+                sumBlock += Fp16.read(act, a) * sumi;
             }
-            sum += LittleEndian.fp16(w, base) * sumBlock;
+            sum += Fp16.read(w, base) * sumBlock;
         }
         return sum;
     }
@@ -101,7 +101,7 @@ final class Q1_0Codec extends BlockCodec {
     public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int blk = 0; blk < n / QK; blk++) {
             long base = offset + (long) blk * TYPE_SIZE;
-            float d = LittleEndian.fp16(src, base);
+            float d = Fp16.read(src, base);
             for (int b = 0; b < QK / 8; b++) {
                 Lanes.storeScaled(signs(src, base + QS + b), d, dst, dstOffset + blk * QK + 8 * b);
             }
@@ -120,9 +120,9 @@ final class Q1_0Codec extends BlockCodec {
                 for (int b = 0; b < 4; b++) {
                     acc = acc.add(Lanes.mulActivation(signs(w, base + QS + 4 * k + b), act, a + Q8_0_QS + 8 * b));
                 }
-                sumBlock += LittleEndian.fp16(act, a) * acc.reduceLanes(VectorOperators.ADD);
+                sumBlock += Fp16.read(act, a) * acc.reduceLanes(VectorOperators.ADD);
             }
-            sum += LittleEndian.fp16(w, base) * sumBlock;
+            sum += Fp16.read(w, base) * sumBlock;
         }
         return sum;
     }

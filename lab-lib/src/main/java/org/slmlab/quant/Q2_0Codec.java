@@ -44,7 +44,7 @@ final class Q2_0Codec extends BlockCodec {
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int blk = 0; blk < n / QK; blk++) {
             long base = offset + (long) blk * TYPE_SIZE;
-            float d = LittleEndian.fp16(src, base);
+            float d = Fp16.read(src, base);
             for (int j = 0; j < QK; j++) {
                 dst[dstOffset + blk * QK + j] = code(src, base, j) * d;
             }
@@ -61,7 +61,7 @@ final class Q2_0Codec extends BlockCodec {
                 amax = Math.max(amax, Math.abs(src[x + j]));
             }
             float id = amax > 0 ? 1.0f / amax : 0.0f;
-            LittleEndian.putFp16(dst, base, amax);
+            Fp16.write(dst, base, amax);
             for (int b = 0; b < QK / 4; b++) {
                 int bits = 0;
                 for (int k = 0; k < 4; k++) {
@@ -85,9 +85,9 @@ final class Q2_0Codec extends BlockCodec {
                 for (int j = 0; j < 32; j++) {
                     sumi += code(w, base, 32 * k + j) * i8(act, a + Q8_0_QS + j);
                 }
-                sumBlock += LittleEndian.fp16(act, a) * sumi;
+                sumBlock += Fp16.read(act, a) * sumi;
             }
-            sum += LittleEndian.fp16(w, base) * sumBlock;
+            sum += Fp16.read(w, base) * sumBlock;
         }
         return sum;
     }
@@ -102,7 +102,7 @@ final class Q2_0Codec extends BlockCodec {
     public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int blk = 0; blk < n / QK; blk++) {
             long base = offset + (long) blk * TYPE_SIZE;
-            float d = LittleEndian.fp16(src, base);
+            float d = Fp16.read(src, base);
             for (int g = 0; g < QK / 8; g++) {
                 Lanes.storeScaled(codes(src, base + QS + 2 * g), d, dst, dstOffset + blk * QK + 8 * g);
             }
@@ -121,9 +121,9 @@ final class Q2_0Codec extends BlockCodec {
                 for (int g = 0; g < 4; g++) {
                     acc = acc.add(Lanes.mulActivation(codes(w, base + QS + 8 * k + 2 * g), act, a + Q8_0_QS + 8 * g));
                 }
-                sumBlock += LittleEndian.fp16(act, a) * acc.reduceLanes(VectorOperators.ADD);
+                sumBlock += Fp16.read(act, a) * acc.reduceLanes(VectorOperators.ADD);
             }
-            sum += LittleEndian.fp16(w, base) * sumBlock;
+            sum += Fp16.read(w, base) * sumBlock;
         }
         return sum;
     }

@@ -63,8 +63,8 @@ public final class Q2_KCodec implements QuantCodec {
         long blocks = TYPE.bytesFor(n) / BYTES;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
-            float d = LittleEndian.fp16(src, x + D);
-            float dmin = LittleEndian.fp16(src, x + DMIN);
+            float d = Fp16.read(src, x + D);
+            float dmin = Fp16.read(src, x + DMIN);
             for (int i = 0; i < QK; i++) {
                 int sc = KBlocks.u8(src, x + SCALES + i / 16);
                 float scale = d * (sc & 0xF);
@@ -80,8 +80,8 @@ public final class Q2_KCodec implements QuantCodec {
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
             int y = dstOffset + b * QK;
-            float d = LittleEndian.fp16(src, x + D);
-            float dmin = LittleEndian.fp16(src, x + DMIN);
+            float d = Fp16.read(src, x + D);
+            float dmin = Fp16.read(src, x + DMIN);
             for (int h = 0; h < 2; h++) {
                 for (int l = 0; l < 32; l += 16) {
                     ByteVector q = ByteVector.fromMemorySegment(B128, src, x + QS + 32 * h + l, LE);
@@ -113,8 +113,8 @@ public final class Q2_KCodec implements QuantCodec {
                 chooseScalesWithImportance(src, xo, importance, (b * QK) % importance.length, s, block);
             }
             MemorySegment header = MemorySegment.ofArray(block);
-            float d = LittleEndian.fp16(header, D);
-            float dmin = LittleEndian.fp16(header, DMIN);
+            float d = Fp16.read(header, D);
+            float dmin = Fp16.read(header, DMIN);
             for (int j = 0; j < NSUB; j++) {
                 int sc = block[SCALES + j] & 0xFF;
                 float ds = d * (sc & 0xF);
@@ -220,7 +220,7 @@ public final class Q2_KCodec implements QuantCodec {
 
     private static float combine(MemorySegment w, long x, MemorySegment act, long a, int sumQA) {
         float da = KBlocks.q8kScale(act, a);
-        return da * LittleEndian.fp16(w, x + D) * sumQA - da * LittleEndian.fp16(w, x + DMIN) * minTerm(w, x, act, a);
+        return da * Fp16.read(w, x + D) * sumQA - da * Fp16.read(w, x + DMIN) * minTerm(w, x, act, a);
     }
 
     @Override

@@ -91,7 +91,7 @@ public final class Q3_KCodec implements QuantCodec {
         long blocks = TYPE.bytesFor(n) / BYTES;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
-            float d = LittleEndian.fp16(src, x + D);
+            float d = Fp16.read(src, x + D);
             for (int i = 0; i < QK; i++) {
                 dst[dstOffset + b * QK + i] = d * scale(src, x, i / 16) * code(src, x, i);
             }
@@ -104,7 +104,7 @@ public final class Q3_KCodec implements QuantCodec {
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
             int y = dstOffset + b * QK;
-            float d = LittleEndian.fp16(src, x + D);
+            float d = Fp16.read(src, x + D);
             for (int l = 0; l < 32; l += 16) {
                 ByteVector hm = ByteVector.fromMemorySegment(B128, src, x + HMASK + l, LE);
                 for (int h = 0; h < 2; h++) {
@@ -198,7 +198,7 @@ public final class Q3_KCodec implements QuantCodec {
     /** Codes L ∈ [0, 7] of the weights against the scales as stored in {@code block}. */
     private static void requantize(float[] x, int xo, byte[] block, byte[] L) {
         MemorySegment header = MemorySegment.ofArray(block);
-        float d = LittleEndian.fp16(header, D);
+        float d = Fp16.read(header, D);
         for (int j = 0; j < NSUB; j++) {
             float ds = d * scale(header, 0, j);
             if (ds == 0) {
@@ -226,7 +226,7 @@ public final class Q3_KCodec implements QuantCodec {
                 }
                 sumQA += scale(w, x, j) * subSum;
             }
-            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, a) * sumQA;
+            sum += Fp16.read(w, x + D) * KBlocks.q8kScale(act, a) * sumQA;
         }
         return sum;
     }
@@ -254,7 +254,7 @@ public final class Q3_KCodec implements QuantCodec {
                             .add(((IntVector) p.convertShape(S2I, I512, 1)).mul(scale(w, x, 2 * run + 1)));
                 }
             }
-            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, a) * acc.reduceLanes(ADD);
+            sum += Fp16.read(w, x + D) * KBlocks.q8kScale(act, a) * acc.reduceLanes(ADD);
         }
         return sum;
     }

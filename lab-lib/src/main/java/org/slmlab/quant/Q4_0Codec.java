@@ -38,7 +38,7 @@ public final class Q4_0Codec extends Int8BlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
-            float d = LittleEndian.fp16(src, block);
+            float d = Fp16.read(src, block);
             for (int j = 0; j < QK / 2; j++) {
                 int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
                 dst[y + j] = ((packed & 0x0F) - 8) * d;
@@ -52,7 +52,7 @@ public final class Q4_0Codec extends Int8BlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
-            FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
+            FloatVector d = FloatVector.broadcast(F512, Fp16.read(src, block));
             IntVector packed = BlockVectors.unsignedBytes(src, block + QS);
             BlockVectors.floats(BlockVectors.lowNibbles(packed).sub(8)).mul(d).intoArray(dst, y);
             BlockVectors.floats(BlockVectors.highNibbles(packed).sub(8)).mul(d).intoArray(dst, y + QK / 2);
@@ -82,7 +82,7 @@ public final class Q4_0Codec extends Int8BlockCodec {
             } else {
                 d = KQuantSearch.makeQxQuants(QK, 8, src, x, codes, 0, weights, b * QK);
             }
-            LittleEndian.putFp16(dst, block, d);
+            Fp16.write(dst, block, d);
             LegacyQuantizers.packNibbles(codes, dst, block + QS);
         }
     }
@@ -100,7 +100,7 @@ public final class Q4_0Codec extends Int8BlockCodec {
                 sumi += ((packed & 0x0F) - 8) * act.get(JAVA_BYTE, ab + Q8_0Codec.QS + j);
                 sumi += ((packed >>> 4) - 8) * act.get(JAVA_BYTE, ab + Q8_0Codec.QS + j + QK / 2);
             }
-            sum += sumi * (LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab));
+            sum += sumi * (Fp16.read(w, wb) * Fp16.read(act, ab));
         }
         return sum;
     }
@@ -120,7 +120,7 @@ public final class Q4_0Codec extends Int8BlockCodec {
             ShortVector sums = packed.and((short) 0x0F).sub((short) 8).mul(ShortVector.fromArray(S256, a.q, b * QK))
                     .add(packed.lanewise(VectorOperators.LSHR, 4).sub((short) 8)
                             .mul(ShortVector.fromArray(S256, a.q, b * QK + QK / 2)));
-            float scale = LittleEndian.fp16(w, wb) * a.d[b];
+            float scale = Fp16.read(w, wb) * a.d[b];
             acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
         }
         return Simd.sum(acc);

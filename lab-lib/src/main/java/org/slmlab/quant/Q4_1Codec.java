@@ -38,8 +38,8 @@ public final class Q4_1Codec extends ScaleMinBlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
-            float d = LittleEndian.fp16(src, block);
-            float m = LittleEndian.fp16(src, block + M);
+            float d = Fp16.read(src, block);
+            float m = Fp16.read(src, block + M);
             for (int j = 0; j < QK / 2; j++) {
                 int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
                 dst[y + j] = (packed & 0x0F) * d + m;
@@ -54,8 +54,8 @@ public final class Q4_1Codec extends ScaleMinBlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
-            FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
-            FloatVector m = FloatVector.broadcast(F512, withMin ? LittleEndian.fp16(src, block + M) : 0f);
+            FloatVector d = FloatVector.broadcast(F512, Fp16.read(src, block));
+            FloatVector m = FloatVector.broadcast(F512, withMin ? Fp16.read(src, block + M) : 0f);
             IntVector packed = BlockVectors.unsignedBytes(src, block + QS);
             BlockVectors.floats(BlockVectors.lowNibbles(packed)).mul(d).add(m).intoArray(dst, y);
             BlockVectors.floats(BlockVectors.highNibbles(packed)).mul(d).add(m).intoArray(dst, y + QK / 2);
@@ -77,8 +77,8 @@ public final class Q4_1Codec extends ScaleMinBlockCodec {
             float[] dm = weights == null
                     ? LegacyQuantizers.minMaxCodes(src, x, 15, codes, false)
                     : LegacyQuantizers.weightedMinCodes(src, x, 15, weights, b * QK, codes);
-            LittleEndian.putFp16(dst, block, dm[0]);
-            LittleEndian.putFp16(dst, block + M, dm[1]);
+            Fp16.write(dst, block, dm[0]);
+            Fp16.write(dst, block + M, dm[1]);
             LegacyQuantizers.packNibbles(codes, dst, block + QS);
         }
     }
@@ -96,8 +96,8 @@ public final class Q4_1Codec extends ScaleMinBlockCodec {
                 sumi += (packed & 0x0F) * act.get(JAVA_BYTE, ab + Q8_1Codec.QS + j);
                 sumi += (packed >>> 4) * act.get(JAVA_BYTE, ab + Q8_1Codec.QS + j + QK / 2);
             }
-            float dd = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab);
-            sum += dd * sumi + LittleEndian.fp16(w, wb + M) * LittleEndian.fp16(act, ab + Q8_1Codec.S);
+            float dd = Fp16.read(w, wb) * Fp16.read(act, ab);
+            sum += dd * sumi + Fp16.read(w, wb + M) * Fp16.read(act, ab + Q8_1Codec.S);
         }
         return sum;
     }
@@ -112,9 +112,9 @@ public final class Q4_1Codec extends ScaleMinBlockCodec {
             ShortVector packed = BlockVectors.unsignedShorts(w, wb + QS);
             ShortVector sums = packed.and((short) 0x0F).mul(ShortVector.fromArray(S256, a.q, b * QK))
                     .add(packed.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S256, a.q, b * QK + QK / 2)));
-            float scale = LittleEndian.fp16(w, wb) * a.d[b];
+            float scale = Fp16.read(w, wb) * a.d[b];
             acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
-            minTerms += LittleEndian.fp16(w, wb + M) * a.sum[b];
+            minTerms += Fp16.read(w, wb + M) * a.sum[b];
         }
         return Simd.sum(acc) + minTerms;
     }

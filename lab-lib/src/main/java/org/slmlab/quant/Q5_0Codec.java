@@ -10,6 +10,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * Q5_0: Q4_0 with a fifth bit: codes q in [0, 31], {@code w = d · (q − 16)}, {@code d = max / −16}. 5.5 bits a
@@ -44,7 +45,7 @@ public final class Q5_0Codec extends Int8BlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
-            float d = LittleEndian.fp16(src, block);
+            float d = Fp16.read(src, block);
             int qh = src.get(LittleEndian.INT, block + QH);
             for (int j = 0; j < QK / 2; j++) {
                 int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
@@ -59,7 +60,7 @@ public final class Q5_0Codec extends Int8BlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
-            FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
+            FloatVector d = FloatVector.broadcast(F512, Fp16.read(src, block));
             int qh = src.get(LittleEndian.INT, block + QH);
             IntVector packed = BlockVectors.unsignedBytes(src, block + QS);
             IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0)).sub(16);
@@ -91,7 +92,7 @@ public final class Q5_0Codec extends Int8BlockCodec {
             } else {
                 d = KQuantSearch.makeQxQuants(QK, 16, src, x, codes, 0, weights, b * QK);
             }
-            LittleEndian.putFp16(dst, block, d);
+            Fp16.write(dst, block, d);
             LegacyQuantizers.packFiveBits(codes, dst, block + QH, block + QS);
         }
     }
@@ -110,7 +111,7 @@ public final class Q5_0Codec extends Int8BlockCodec {
                 sumi += (code(packed, qh, j) - 16) * act.get(JAVA_BYTE, ab + Q8_0Codec.QS + j);
                 sumi += (code(packed, qh, j + QK / 2) - 16) * act.get(JAVA_BYTE, ab + Q8_0Codec.QS + j + QK / 2);
             }
-            sum += sumi * (LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab));
+            sum += sumi * (Fp16.read(w, wb) * Fp16.read(act, ab));
         }
         return sum;
     }
@@ -131,7 +132,7 @@ public final class Q5_0Codec extends Int8BlockCodec {
                     .sub((short) 16);
             ShortVector sums = lo.mul(ShortVector.fromArray(S256, a.q, b * QK))
                     .add(hi.mul(ShortVector.fromArray(S256, a.q, b * QK + QK / 2)));
-            float scale = LittleEndian.fp16(w, wb) * a.d[b];
+            float scale = Fp16.read(w, wb) * a.d[b];
             acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
         }
         return Simd.sum(acc);

@@ -10,6 +10,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * Q5_1: Q4_1 with a fifth bit: codes q in [0, 31], {@code w = d · q + m}, 32 levels spanning [min, max]. 6 bits
@@ -37,8 +38,8 @@ public final class Q5_1Codec extends ScaleMinBlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
-            float d = LittleEndian.fp16(src, block);
-            float m = LittleEndian.fp16(src, block + M);
+            float d = Fp16.read(src, block);
+            float m = Fp16.read(src, block + M);
             int qh = src.get(LittleEndian.INT, block + QH);
             for (int j = 0; j < QK / 2; j++) {
                 int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
@@ -54,8 +55,8 @@ public final class Q5_1Codec extends ScaleMinBlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int y = dstOffset + b * QK;
-            FloatVector d = FloatVector.broadcast(F512, LittleEndian.fp16(src, block));
-            FloatVector m = FloatVector.broadcast(F512, withMin ? LittleEndian.fp16(src, block + M) : 0f);
+            FloatVector d = FloatVector.broadcast(F512, Fp16.read(src, block));
+            FloatVector m = FloatVector.broadcast(F512, withMin ? Fp16.read(src, block + M) : 0f);
             int qh = src.get(LittleEndian.INT, block + QH);
             IntVector packed = BlockVectors.unsignedBytes(src, block + QS);
             IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0));
@@ -81,8 +82,8 @@ public final class Q5_1Codec extends ScaleMinBlockCodec {
             float[] dm = weights == null
                     ? LegacyQuantizers.minMaxCodes(src, x, 31, codes, true)
                     : LegacyQuantizers.weightedMinCodes(src, x, 31, weights, b * QK, codes);
-            LittleEndian.putFp16(dst, block, dm[0]);
-            LittleEndian.putFp16(dst, block + M, dm[1]);
+            Fp16.write(dst, block, dm[0]);
+            Fp16.write(dst, block + M, dm[1]);
             LegacyQuantizers.packFiveBits(codes, dst, block + QH, block + QS);
         }
     }
@@ -101,8 +102,8 @@ public final class Q5_1Codec extends ScaleMinBlockCodec {
                 sumi += Q5_0Codec.code(packed, qh, j) * act.get(JAVA_BYTE, ab + Q8_1Codec.QS + j);
                 sumi += Q5_0Codec.code(packed, qh, j + QK / 2) * act.get(JAVA_BYTE, ab + Q8_1Codec.QS + j + QK / 2);
             }
-            float dd = LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab);
-            sum += dd * sumi + LittleEndian.fp16(w, wb + M) * LittleEndian.fp16(act, ab + Q8_1Codec.S);
+            float dd = Fp16.read(w, wb) * Fp16.read(act, ab);
+            sum += dd * sumi + Fp16.read(w, wb + M) * Fp16.read(act, ab + Q8_1Codec.S);
         }
         return sum;
     }
@@ -120,9 +121,9 @@ public final class Q5_1Codec extends ScaleMinBlockCodec {
             ShortVector hi = packed.lanewise(VectorOperators.LSHR, 4).or(BlockVectors.fifthBitShorts(qh, QK / 2));
             ShortVector sums = lo.mul(ShortVector.fromArray(S256, a.q, b * QK))
                     .add(hi.mul(ShortVector.fromArray(S256, a.q, b * QK + QK / 2)));
-            float scale = LittleEndian.fp16(w, wb) * a.d[b];
+            float scale = Fp16.read(w, wb) * a.d[b];
             acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
-            minTerms += LittleEndian.fp16(w, wb + M) * a.sum[b];
+            minTerms += Fp16.read(w, wb + M) * a.sum[b];
         }
         return Simd.sum(acc) + minTerms;
     }

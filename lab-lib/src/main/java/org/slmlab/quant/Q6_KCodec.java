@@ -73,7 +73,7 @@ public final class Q6_KCodec implements SuperBlockTile.Decoder {
         long blocks = TYPE.bytesFor(n) / BYTES;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
-            float d = LittleEndian.fp16(src, x + D);
+            float d = Fp16.read(src, x + D);
             for (int i = 0; i < QK; i++) {
                 dst[dstOffset + b * QK + i] = d * scale(src, x, i / 16) * code(src, x, i);
             }
@@ -86,7 +86,7 @@ public final class Q6_KCodec implements SuperBlockTile.Decoder {
         float[] ds = new float[QK / 16];
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * BYTES;
-            subBlockScales(src, x, LittleEndian.fp16(src, x + D), ds);
+            subBlockScales(src, x, Fp16.read(src, x + D), ds);
             expand(src, x, ds, dst, dstOffset + b * QK);
         }
     }
@@ -102,7 +102,7 @@ public final class Q6_KCodec implements SuperBlockTile.Decoder {
                                float[] scratch) {
         subBlockScales(w, x, 1, scratch);
         expand(w, x, scratch, ints, at);
-        scales[2 * k] = LittleEndian.fp16(w, x + D);
+        scales[2 * k] = Fp16.read(w, x + D);
         scales[2 * k + 1] = 0; // no mins
     }
 
@@ -220,7 +220,7 @@ public final class Q6_KCodec implements SuperBlockTile.Decoder {
                 }
                 sumQA += scale(w, x, j) * subSum;
             }
-            sum += LittleEndian.fp16(w, x + D) * KBlocks.q8kScale(act, a) * sumQA;
+            sum += Fp16.read(w, x + D) * KBlocks.q8kScale(act, a) * sumQA;
         }
         return sum;
     }

@@ -38,7 +38,7 @@ public final class Q8_0Codec extends Int8BlockCodec {
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
-            dequantizeBlock(src, block + QS, LittleEndian.fp16(src, block), dst, dstOffset + b * QK);
+            dequantizeBlock(src, block + QS, Fp16.read(src, block), dst, dstOffset + b * QK);
         }
     }
 
@@ -53,7 +53,7 @@ public final class Q8_0Codec extends Int8BlockCodec {
     public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
-            float d = LittleEndian.fp16(src, block);
+            float d = Fp16.read(src, block);
             for (int j = 0; j < QK; j += F512.length()) {
                 FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B128, src, block + QS + j,
                         java.nio.ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2F, F512, 0);
@@ -68,7 +68,7 @@ public final class Q8_0Codec extends Int8BlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long block = dstOffset + (long) b * BLOCK_BYTES;
             float d = quantizeBlock(src, srcOffset + b * QK, dst, block + QS);
-            LittleEndian.putFp16(dst, block, d);
+            Fp16.write(dst, block, d);
         }
     }
 
@@ -77,7 +77,7 @@ public final class Q8_0Codec extends Int8BlockCodec {
     public void quantizeActivation(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
         for (int b = 0; b < n / QK; b++) {
             long block = dstOffset + (long) b * BLOCK_BYTES;
-            LittleEndian.putFp16(dst, block, activationBlock(src, srcOffset + b * QK, dst, block + QS));
+            Fp16.write(dst, block, activationBlock(src, srcOffset + b * QK, dst, block + QS));
         }
     }
 
@@ -128,7 +128,7 @@ public final class Q8_0Codec extends Int8BlockCodec {
             for (int j = 0; j < QK; j++) {
                 sumi += w.get(JAVA_BYTE, wb + QS + j) * act.get(JAVA_BYTE, ab + QS + j);
             }
-            sum += sumi * (LittleEndian.fp16(w, wb) * LittleEndian.fp16(act, ab));
+            sum += sumi * (Fp16.read(w, wb) * Fp16.read(act, ab));
         }
         return sum;
     }
@@ -147,7 +147,7 @@ public final class Q8_0Codec extends Int8BlockCodec {
             long wb = wOffset + (long) b * BLOCK_BYTES;
             ShortVector sums = BlockVectors.signedShorts(w, wb + QS).mul(ShortVector.fromArray(S256, a.q, b * QK))
                     .add(BlockVectors.signedShorts(w, wb + QS + 16).mul(ShortVector.fromArray(S256, a.q, b * QK + 16)));
-            float scale = LittleEndian.fp16(w, wb) * a.d[b];
+            float scale = Fp16.read(w, wb) * a.d[b];
             acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
         }
         return Simd.sum(acc);

@@ -38,7 +38,7 @@ public final class Q8_1Codec extends BlockCodec {
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
-            Q8_0Codec.dequantizeBlock(src, block + QS, LittleEndian.fp16(src, block), dst, dstOffset + b * QK);
+            Q8_0Codec.dequantizeBlock(src, block + QS, Fp16.read(src, block), dst, dstOffset + b * QK);
         }
     }
 
@@ -66,8 +66,8 @@ public final class Q8_1Codec extends BlockCodec {
         for (int j = 0; j < QK; j++) {
             sum += dst.get(JAVA_BYTE, block + QS + j);
         }
-        LittleEndian.putFp16(dst, block, d);
-        LittleEndian.putFp16(dst, block + S, sum * d);
+        Fp16.write(dst, block, d);
+        Fp16.write(dst, block + S, sum * d);
     }
 
     @Override
@@ -88,13 +88,13 @@ public final class Q8_1Codec extends BlockCodec {
         float[] s = new float[acts * blocks];
         for (int t = 0; t < acts; t++) {
             for (int b = 0; b < blocks; b++) {
-                s[t * blocks + b] = LittleEndian.fp16(act, actOffset + t * actRowBytes + (long) b * BLOCK_BYTES + S);
+                s[t * blocks + b] = Fp16.read(act, actOffset + t * actRowBytes + (long) b * BLOCK_BYTES + S);
             }
         }
         float[] m = new float[blocks];
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < blocks; b++) {
-                m[b] = LittleEndian.fp16(w, wOffset + r * wRowBytes + (long) b * wBlockBytes + minAt);
+                m[b] = Fp16.read(w, wOffset + r * wRowBytes + (long) b * wBlockBytes + minAt);
             }
             for (int t = 0; t < acts; t++) {
                 FloatVector lanes = FloatVector.zero(F512);

@@ -9,6 +9,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * What Q4_K and Q5_K share: super-blocks of 256 weights in eight sub-blocks of 32, each weight
@@ -69,8 +70,8 @@ abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4
         long blocks = type.bytesFor(n) / bytes;
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * bytes;
-            float d = LittleEndian.fp16(src, x + D);
-            float dmin = LittleEndian.fp16(src, x + DMIN);
+            float d = Fp16.read(src, x + D);
+            float dmin = Fp16.read(src, x + DMIN);
             for (int i = 0; i < QK; i++) {
                 int j = i / 32;
                 float scale = d * ScaleMinPacking.scale(src, x + SCALES, j);
@@ -107,7 +108,7 @@ abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4
         float[] scaled = new float[16];
         for (int b = 0; b < blocks; b++) {
             long x = offset + (long) b * bytes;
-            unpackScales(src, x, LittleEndian.fp16(src, x + D), LittleEndian.fp16(src, x + DMIN), scaled);
+            unpackScales(src, x, Fp16.read(src, x + D), Fp16.read(src, x + DMIN), scaled);
             expand(src, x, scaled, dst, dstOffset + b * QK);
         }
     }
@@ -126,8 +127,8 @@ abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4
             scratch[8 + j] = 0;
         }
         expand(w, x, scratch, ints, at);
-        scales[2 * k] = LittleEndian.fp16(w, x + D);
-        scales[2 * k + 1] = LittleEndian.fp16(w, x + DMIN);
+        scales[2 * k] = Fp16.read(w, x + D);
+        scales[2 * k + 1] = Fp16.read(w, x + DMIN);
     }
 
     /**
@@ -166,7 +167,7 @@ abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4
     /** One super-block's dot product from {@code Σ_j sc[j]·Σ q·a} ({@code sumQA}), the scalar or fast way. */
     static float combine(MemorySegment w, long x, MemorySegment act, long a, int sumQA) {
         float da = KBlocks.q8kScale(act, a);
-        return LittleEndian.fp16(w, x + D) * da * sumQA - LittleEndian.fp16(w, x + DMIN) * da * minTerm(w, x, act, a);
+        return Fp16.read(w, x + D) * da * sumQA - Fp16.read(w, x + DMIN) * da * minTerm(w, x, act, a);
     }
 
     @Override

@@ -72,8 +72,8 @@ final class ScaleMinQuantizer {
             chooseScalesWithImportance(x, xo, qw, qwo, block);
         }
         MemorySegment header = MemorySegment.ofArray(block);
-        float d = LittleEndian.fp16(header, D);
-        float dmin = LittleEndian.fp16(header, DMIN);
+        float d = Fp16.read(header, D);
+        float dmin = Fp16.read(header, DMIN);
         for (int j = 0; j < NSUB; ++j) {
             float ds = d * ScaleMinPacking.scale(header, SCALES, j);
             if (ds == 0) {

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * What IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS and IQ3_S have in common: a super-block of 256 weights with one fp16 scale
@@ -122,7 +123,7 @@ abstract class SignedLatticeCodec implements QuantCodec {
                 continue;
             }
             float d = maxScale / 31;
-            LittleEndian.putFp16(dst, block, d * settings.fudge());
+            Fp16.write(dst, block, d * settings.fudge());
             storeScales(dst, block, 1 / d, scales);
         }
     }
@@ -142,7 +143,7 @@ abstract class SignedLatticeCodec implements QuantCodec {
         int perGroup = 8 / grid.dim;
         for (int i = 0; i < n / QK; i++) {
             long block = offset + (long) i * blockBytes;
-            float d = LittleEndian.fp16(src, block);
+            float d = Fp16.read(src, block);
             for (int g = 0; g < QK / 8; g++) {
                 float db = groupScale(src, block, d, g);
                 int signs = signs(src, block, g);
@@ -162,7 +163,7 @@ abstract class SignedLatticeCodec implements QuantCodec {
     public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int i = 0; i < n / QK; i++) {
             long block = offset + (long) i * blockBytes;
-            float d = LittleEndian.fp16(src, block);
+            float d = Fp16.read(src, block);
             for (int g = 0; g < QK / 8; g++) {
                 float db = groupScale(src, block, d, g);
                 int y = dstOffset + i * QK + 8 * g;
@@ -183,7 +184,7 @@ abstract class SignedLatticeCodec implements QuantCodec {
         for (int i = 0; i < n / QK; i++) {
             long block = wOffset + (long) i * blockBytes;
             long ab = actOffset + (long) i * Q8_KCodec.BLOCK_BYTES;
-            float d = LittleEndian.fp16(w, block) * act.get(LittleEndian.FLOAT, ab);
+            float d = Fp16.read(w, block) * act.get(LittleEndian.FLOAT, ab);
             int bsum = 0;
             for (int g = 0; g < QK / 8; g++) {
                 int signs = signs(w, block, g);
@@ -209,7 +210,7 @@ abstract class SignedLatticeCodec implements QuantCodec {
         for (int i = 0; i < n / QK; i++) {
             long block = wOffset + (long) i * blockBytes;
             long ab = actOffset + (long) i * Q8_KCodec.BLOCK_BYTES;
-            float d = LittleEndian.fp16(w, block) * act.get(LittleEndian.FLOAT, ab);
+            float d = Fp16.read(w, block) * act.get(LittleEndian.FLOAT, ab);
             int bsum = 0;
             for (int g = 0; g < QK / 8; g++) {
                 long q8 = ab + Q8_KCodec.QS + 8 * g;

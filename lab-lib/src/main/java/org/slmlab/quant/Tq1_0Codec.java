@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * TQ1_0 — ternary weights {-1, 0, +1} × d packed five to a byte in base 3 (1.6875 bits per weight).
@@ -56,7 +57,7 @@ final class Tq1_0Codec extends TiledBlockCodec {
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int blk = 0; blk < n / QK; blk++) {
             long base = offset + (long) blk * TYPE_SIZE;
-            float d = LittleEndian.fp16(src, base + D_OFFSET);
+            float d = Fp16.read(src, base + D_OFFSET);
             for (Group g : GROUPS) {
                 dequantizeGroup(src, base, g, d, dst, dstOffset + blk * QK);
             }
@@ -94,7 +95,7 @@ final class Tq1_0Codec extends TiledBlockCodec {
                 amax = Math.max(amax, Math.abs(src[x + j]));
             }
             float id = amax != 0 ? 1.0f / amax : 0.0f;
-            LittleEndian.putFp16(dst, base + D_OFFSET, amax);
+            Fp16.write(dst, base + D_OFFSET, amax);
             for (Group g : GROUPS) {
                 for (int m = 0; m < g.bytes; m++) {
                     int q = 0;
@@ -118,7 +119,7 @@ final class Tq1_0Codec extends TiledBlockCodec {
             for (Group g : GROUPS) {
                 sumi += dotGroup(w, base, g, act, aBlock + Q8K_QS);
             }
-            sum += sumi * (LittleEndian.fp16(w, base + D_OFFSET) * act.get(LittleEndian.FLOAT, aBlock));
+            sum += sumi * (Fp16.read(w, base + D_OFFSET) * act.get(LittleEndian.FLOAT, aBlock));
         }
         return sum;
     }
@@ -133,7 +134,7 @@ final class Tq1_0Codec extends TiledBlockCodec {
     public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int blk = 0; blk < n / QK; blk++) {
             long base = offset + (long) blk * TYPE_SIZE;
-            float d = LittleEndian.fp16(src, base + D_OFFSET);
+            float d = Fp16.read(src, base + D_OFFSET);
             int out = dstOffset + blk * QK;
             for (int gi = 0; gi < 2; gi++) { // the qs groups are multiples of 8 bytes; qh (4 bytes) goes scalar
                 Group g = GROUPS[gi];
@@ -166,7 +167,7 @@ final class Tq1_0Codec extends TiledBlockCodec {
                 }
             }
             int sumi = acc.reduceLanes(VectorOperators.ADD) + dotGroup(w, base, GROUPS[2], act, a);
-            sum += sumi * (LittleEndian.fp16(w, base + D_OFFSET) * act.get(LittleEndian.FLOAT, aBlock));
+            sum += sumi * (Fp16.read(w, base + D_OFFSET) * act.get(LittleEndian.FLOAT, aBlock));
         }
         return sum;
     }

@@ -16,6 +16,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * TQ2_0 — ternary weights {-1, 0, +1} × d, two bits per weight (BitNet b1.58 / TriLM, 2.0625 bits per weight).
@@ -51,7 +52,7 @@ final class Tq2_0Codec extends Int8BlockCodec {
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int blk = 0; blk < n / QK; blk++) {
             long base = offset + (long) blk * TYPE_SIZE;
-            float d = LittleEndian.fp16(src, base + D_OFFSET);
+            float d = Fp16.read(src, base + D_OFFSET);
             int out = dstOffset + blk * QK;
             for (int b = 0; b < QS_BYTES; b++) {
                 int bits = u8(src, base + b);
@@ -73,7 +74,7 @@ final class Tq2_0Codec extends Int8BlockCodec {
                 amax = Math.max(amax, Math.abs(src[x + j]));
             }
             float id = amax != 0 ? 1.0f / amax : 0.0f;
-            LittleEndian.putFp16(dst, base + D_OFFSET, amax);
+            Fp16.write(dst, base + D_OFFSET, amax);
             for (int b = 0; b < QS_BYTES; b++) {
                 int bits = 0;
                 for (int l = 0; l < 4; l++) {
@@ -98,7 +99,7 @@ final class Tq2_0Codec extends Int8BlockCodec {
                     sumi += (((bits >> (2 * l)) & 3) - 1) * i8(act, a + Q8K_QS + weightIndex(b, l));
                 }
             }
-            sum += sumi * (act.get(LittleEndian.FLOAT, a) * LittleEndian.fp16(w, base + D_OFFSET));
+            sum += sumi * (act.get(LittleEndian.FLOAT, a) * Fp16.read(w, base + D_OFFSET));
         }
         return sum;
     }
@@ -112,7 +113,7 @@ final class Tq2_0Codec extends Int8BlockCodec {
     public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         for (int blk = 0; blk < n / QK; blk++) {
             long base = offset + (long) blk * TYPE_SIZE;
-            float d = LittleEndian.fp16(src, base + D_OFFSET);
+            float d = Fp16.read(src, base + D_OFFSET);
             int out = dstOffset + blk * QK;
             for (int b = 0; b < QS_BYTES; b += Lanes.N) {
                 for (int l = 0; l < 4; l++) {
@@ -144,7 +145,7 @@ final class Tq2_0Codec extends Int8BlockCodec {
                             .mul(ShortVector.fromArray(S512, a.q, q + 128 * h + 32 * l)));
                 }
             }
-            float scale = a.d[blk] * LittleEndian.fp16(w, base + D_OFFSET);
+            float scale = a.d[blk] * Fp16.read(w, base + D_OFFSET);
             IntVector ints = ((IntVector) sums.convertShape(VectorOperators.S2I, I512, 0))
                     .add((IntVector) sums.convertShape(VectorOperators.S2I, I512, 1));
             acc = BlockVectors.floats(ints).fma(FloatVector.broadcast(F512, scale), acc);

@@ -9,6 +9,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * One activation row in Q8_0, Q8_1 or Q8_K blocks, unpacked once for the many weight rows it meets: the int8
@@ -48,11 +49,11 @@ final class WidenedActivation {
             long block = offset + (long) b * blockBytes;
             switch (type) {
                 case Q8_1 -> {
-                    a.d[b] = LittleEndian.fp16(act, block);
-                    a.sum[b] = LittleEndian.fp16(act, block + Q8_1Codec.S);
+                    a.d[b] = Fp16.read(act, block);
+                    a.sum[b] = Fp16.read(act, block + Q8_1Codec.S);
                 }
                 case Q8_K -> a.d[b] = act.get(LittleEndian.FLOAT, block + Q8_KCodec.D);
-                default -> a.d[b] = LittleEndian.fp16(act, block);
+                default -> a.d[b] = Fp16.read(act, block);
             }
             for (int j = 0; j < qk; j += S256.length()) {
                 ByteVector.fromMemorySegment(B128, act, block + quants + j, ByteOrder.LITTLE_ENDIAN)

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slmlab.gguf.GGUFFile;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 import org.slmlab.testing.SharedReference;
 
 /**

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import org.slmlab.gguf.GGUFValue;
 import org.slmlab.gguf.GGUFWriter;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * Time of {@code ./lab quantize} on a Qwen3-0.6B-shaped F16 model (310 tensors, 596 M weights: the real names and
