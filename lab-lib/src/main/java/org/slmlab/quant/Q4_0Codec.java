@@ -59,32 +59,11 @@ public final class Q4_0Codec extends Int8BlockCodec {
         }
     }
 
-    /**
-     * ggml's {@code quantize_q4_0}. Without an importance matrix: {@code quantize_row_q4_0_ref}, the scale from
-     * the largest magnitude. With one ({@code n} is then one row): {@code quantize_row_q4_0_impl}, a weighted
-     * least-squares search for the scale ({@link KQuantSearch#makeQxQuants}).
-     */
+    /** ggml's {@code quantize_q4_0}: see {@link LegacyQuantizers#quantizeSymmetric}. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        float[] weights = importance == null ? null : LegacyQuantizers.rowWeights(src, srcOffset, n, importance);
-        byte[] codes = new byte[QK];
-        for (int b = 0; b < n / QK; b++) {
-            int x = srcOffset + b * QK;
-            long block = dstOffset + (long) b * BLOCK_BYTES;
-            float d;
-            if (weights == null) {
-                d = LegacyQuantizers.signedAbsMax(src, x, QK) / -8;
-                float id = d != 0 ? 1.0f / d : 0.0f;
-                for (int j = 0; j < QK; j++) {
-                    // + 8.5 then truncation: round to nearest after shifting into [0, 16]; 16 only for the max.
-                    codes[j] = (byte) Math.min(15, (int) (src[x + j] * id + 8.5f));
-                }
-            } else {
-                d = KQuantSearch.makeQxQuants(QK, 8, src, x, codes, 0, weights, b * QK);
-            }
-            Fp16.write(dst, block, d);
-            LegacyQuantizers.packNibbles(codes, dst, block + QS);
-        }
+        LegacyQuantizers.quantizeSymmetric(src, srcOffset, dst, dstOffset, n, importance,
+                4, BLOCK_BYTES, LegacyQuantizers.NO_QH, QS);
     }
 
     /** ggml's {@code ggml_vec_dot_q4_0_q8_0}. */

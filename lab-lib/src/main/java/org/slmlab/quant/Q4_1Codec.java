@@ -62,25 +62,11 @@ public final class Q4_1Codec extends ScaleMinBlockCodec {
         }
     }
 
-    /**
-     * ggml's {@code quantize_q4_1}. Without an importance matrix: {@code quantize_row_q4_1_ref}, 16 levels from
-     * min to max. With one ({@code n} is then one row): {@code quantize_row_q4_1_impl}, a weighted search for
-     * scale and min ({@link KQuantSearch#makeQkxQuants}, ggml's make_qkx3_quants).
-     */
+    /** ggml's {@code quantize_q4_1}: see {@link LegacyQuantizers#quantizeMinMax}. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        float[] weights = importance == null ? null : LegacyQuantizers.rowWeights(src, srcOffset, n, importance);
-        byte[] codes = new byte[QK];
-        for (int b = 0; b < n / QK; b++) {
-            int x = srcOffset + b * QK;
-            long block = dstOffset + (long) b * BLOCK_BYTES;
-            float[] dm = weights == null
-                    ? LegacyQuantizers.minMaxCodes(src, x, 15, codes, false)
-                    : LegacyQuantizers.weightedMinCodes(src, x, 15, weights, b * QK, codes);
-            Fp16.write(dst, block, dm[0]);
-            Fp16.write(dst, block + M, dm[1]);
-            LegacyQuantizers.packNibbles(codes, dst, block + QS);
-        }
+        LegacyQuantizers.quantizeMinMax(src, srcOffset, dst, dstOffset, n, importance,
+                4, BLOCK_BYTES, M, LegacyQuantizers.NO_QH, QS);
     }
 
     /** ggml's {@code ggml_vec_dot_q4_1_q8_1}. */

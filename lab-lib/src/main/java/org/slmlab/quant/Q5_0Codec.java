@@ -70,31 +70,10 @@ public final class Q5_0Codec extends Int8BlockCodec {
         }
     }
 
-    /**
-     * ggml's {@code quantize_q5_0}. Without an importance matrix: {@code quantize_row_q5_0_ref}, the scale from
-     * the largest magnitude. With one ({@code n} is then one row): {@code quantize_row_q5_0_impl}, a weighted
-     * least-squares search for the scale ({@link KQuantSearch#makeQxQuants}).
-     */
+    /** ggml's {@code quantize_q5_0}: see {@link LegacyQuantizers#quantizeSymmetric}. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        float[] weights = importance == null ? null : LegacyQuantizers.rowWeights(src, srcOffset, n, importance);
-        byte[] codes = new byte[QK];
-        for (int b = 0; b < n / QK; b++) {
-            int x = srcOffset + b * QK;
-            long block = dstOffset + (long) b * BLOCK_BYTES;
-            float d;
-            if (weights == null) {
-                d = LegacyQuantizers.signedAbsMax(src, x, QK) / -16;
-                float id = d != 0 ? 1.0f / d : 0.0f;
-                for (int j = 0; j < QK; j++) {
-                    codes[j] = (byte) Math.min(31, (int) (src[x + j] * id + 16.5f));
-                }
-            } else {
-                d = KQuantSearch.makeQxQuants(QK, 16, src, x, codes, 0, weights, b * QK);
-            }
-            Fp16.write(dst, block, d);
-            LegacyQuantizers.packFiveBits(codes, dst, block + QH, block + QS);
-        }
+        LegacyQuantizers.quantizeSymmetric(src, srcOffset, dst, dstOffset, n, importance, 5, BLOCK_BYTES, QH, QS);
     }
 
     /** ggml's {@code ggml_vec_dot_q5_0_q8_0}. */

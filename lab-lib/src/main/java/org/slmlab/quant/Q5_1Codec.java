@@ -66,26 +66,10 @@ public final class Q5_1Codec extends ScaleMinBlockCodec {
         }
     }
 
-    /**
-     * ggml's {@code quantize_q5_1}. Without an importance matrix: {@code quantize_row_q5_1_ref}, 32 levels from
-     * min to max. With one ({@code n} is then one row): {@code quantize_row_q5_1_impl}, a weighted search for
-     * scale and min ({@link KQuantSearch#makeQkxQuants}, ggml's make_qkx3_quants).
-     */
+    /** ggml's {@code quantize_q5_1}: see {@link LegacyQuantizers#quantizeMinMax}. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        float[] weights = importance == null ? null : LegacyQuantizers.rowWeights(src, srcOffset, n, importance);
-        byte[] codes = new byte[QK];
-        for (int b = 0; b < n / QK; b++) {
-            int x = srcOffset + b * QK;
-            long block = dstOffset + (long) b * BLOCK_BYTES;
-            // No clamp to 31, unlike Q4_1's to 15: ggml's reference has none (the max lands on 31.0 exactly).
-            float[] dm = weights == null
-                    ? LegacyQuantizers.minMaxCodes(src, x, 31, codes, true)
-                    : LegacyQuantizers.weightedMinCodes(src, x, 31, weights, b * QK, codes);
-            Fp16.write(dst, block, dm[0]);
-            Fp16.write(dst, block + M, dm[1]);
-            LegacyQuantizers.packFiveBits(codes, dst, block + QH, block + QS);
-        }
+        LegacyQuantizers.quantizeMinMax(src, srcOffset, dst, dstOffset, n, importance, 5, BLOCK_BYTES, M, QH, QS);
     }
 
     /** ggml's {@code ggml_vec_dot_q5_1_q8_1}. */
