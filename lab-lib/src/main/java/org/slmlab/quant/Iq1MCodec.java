@@ -87,6 +87,7 @@ public final class Iq1MCodec extends TernaryLatticeCodec {
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
         TernarySearch search = TernarySearch.get();
+        TernarySearch.BestSplit best = new TernarySearch.BestSplit();
         float[] weight = new float[16];
         float[] scales = new float[QK / 16];
         int[] shifts = new int[QK / 16];
@@ -109,10 +110,7 @@ public final class Iq1MCodec extends TernaryLatticeCodec {
             for (int b = 0; b < QK / 16; b++) {
                 int xb = x + 16 * b;
                 SignedLatticeCodec.weights(src, xb, importance, i * QK + 16 * b, sigma2, 0, weight, 16);
-                float max = Math.abs(src[xb]);
-                for (int j = 1; j < 16; j++) {
-                    max = max > Math.abs(src[xb + j]) ? max : Math.abs(src[xb + j]);
-                }
+                float max = TernarySearch.maxAbs(src, xb, 16);
                 if (max < GROUP_MAX_EPS) {
                     scales[b] = 0;
                     shifts[b] = 0;
@@ -131,11 +129,7 @@ public final class Iq1MCodec extends TernaryLatticeCodec {
                     pw[h][j + 1] = pw[h][j] + weight[k];
                     pw[1 - h][j + 1] = pw[1 - h][j];
                 }
-                float bestScore = -Float.MAX_VALUE;
-                float scale = max;
-                int best1 = -1;
-                int best2 = -1;
-                int bestCode = -1;
+                best.reset(max);
                 for (int i1 = 0; i1 <= 16; i1++) {
                     for (int i2 = i1; i2 <= 16; i2++) {
                         for (int h = 0; h < 2; h++) {
@@ -148,23 +142,19 @@ public final class Iq1MCodec extends TernaryLatticeCodec {
                         for (int code = 0; code < 4; code++) {
                             float sumqx = (code < 2 ? qxUp[0] : qxDown[0]) + (code % 2 == 0 ? qxUp[1] : qxDown[1]);
                             float sumq2 = (code < 2 ? q2Up[0] : q2Down[0]) + (code % 2 == 0 ? q2Up[1] : q2Down[1]);
-                            if (sumq2 > 0 && sumqx * sumqx > bestScore * sumq2) {
-                                scale = sumqx / sumq2;
-                                bestScore = scale * sumqx;
-                                best1 = i1;
-                                best2 = i2;
-                                bestCode = code;
-                            }
+                            best.offer(sumqx, sumq2, i1, i2, code);
                         }
                     }
                 }
-                if (best1 < 0 || best2 < 0 || bestCode < 0) {
+                if (!best.found()) {
                     scales[b] = 0;
                     shifts[b] = 0;
                     continue;
                 }
+                float scale = best.scale;
+                int bestCode = best.shift;
                 boolean negate = scale < 0;
-                TernarySearch.splitLevels(order, 16, best1, best2, negate, levels);
+                TernarySearch.splitLevels(order, 16, best.i1, best.i2, negate, levels);
                 if (negate) {
                     scale = -scale;
                     bestCode = 3 - bestCode; // both groups' shifts flip
@@ -190,7 +180,7 @@ public final class Iq1MCodec extends TernaryLatticeCodec {
             float s2 = 0;
             int[] words = new int[4];
             for (int b = 0; b < QK / 16; b++) {
-                int l = Math.clamp(Rounding.nearestInt(0.5f * (id * scales[b] - 1)), 0, 7);
+                int l = SignedLatticeCodec.oddScaleCode(id, scales[b], 7);
                 words[b / 4] |= l << 3 * (b % 4);
                 long qh = block + QH + b;
                 int h = (dst.get(JAVA_BYTE, qh) & 0xFF) | SHIFT_MASKS[shifts[b]];

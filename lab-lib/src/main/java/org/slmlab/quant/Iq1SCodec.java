@@ -65,6 +65,7 @@ public final class Iq1SCodec extends TernaryLatticeCodec {
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
         Importance.require(type(), importance, n);
         TernarySearch search = TernarySearch.get();
+        TernarySearch.BestSplit best = new TernarySearch.BestSplit();
         float[] weight = new float[32];
         float[] scales = new float[QK / 32];
         int[] shifts = new int[QK / 32];
@@ -83,10 +84,7 @@ public final class Iq1SCodec extends TernaryLatticeCodec {
             for (int b = 0; b < QK / 32; b++) {
                 int xb = x + 32 * b;
                 SignedLatticeCodec.weights(src, xb, importance, i * QK + 32 * b, sigma2, 0, weight, 32);
-                float max = Math.abs(src[xb]);
-                for (int j = 1; j < 32; j++) {
-                    max = max > Math.abs(src[xb + j]) ? max : Math.abs(src[xb + j]);
-                }
+                float max = TernarySearch.maxAbs(src, xb, 32);
                 if (max < GROUP_MAX_EPS) {
                     scales[b] = 0;
                     shifts[b] = 1;
@@ -102,11 +100,7 @@ public final class Iq1SCodec extends TernaryLatticeCodec {
                     sumx[j + 1] = sumx[j] + weight[k] * src[xb + k];
                     sumw[j + 1] = sumw[j] + weight[k];
                 }
-                float bestScore = -Float.MAX_VALUE;
-                float scale = max;
-                int best1 = -1;
-                int best2 = -1;
-                int bestShift = 0;
+                best.reset(max);
                 for (int i1 = 0; i1 <= 32; i1++) {
                     for (int i2 = i1; i2 <= 32; i2++) {
                         for (int shift = 1; shift >= -1; shift -= 2) {
@@ -115,23 +109,19 @@ public final class Iq1SCodec extends TernaryLatticeCodec {
                                     + (sumx[32] - sumx[i2]) * xx[2];
                             float sumq2 = (sumw[i1] - sumw[0]) * xx[0] * xx[0] + (sumw[i2] - sumw[i1]) * xx[1] * xx[1]
                                     + (sumw[32] - sumw[i2]) * xx[2] * xx[2];
-                            if (sumq2 > 0 && sumqx * sumqx > bestScore * sumq2) {
-                                scale = sumqx / sumq2;
-                                bestScore = scale * sumqx;
-                                best1 = i1;
-                                best2 = i2;
-                                bestShift = shift;
-                            }
+                            best.offer(sumqx, sumq2, i1, i2, shift);
                         }
                     }
                 }
-                if (best1 < 0 || best2 < 0 || bestShift == 0) {
+                if (!best.found()) {
                     scales[b] = 0;
                     shifts[b] = 1;
                     continue;
                 }
+                float scale = best.scale;
+                int bestShift = best.shift;
                 boolean negate = scale < 0;
-                TernarySearch.splitLevels(order, 32, best1, best2, negate, levels);
+                TernarySearch.splitLevels(order, 32, best.i1, best.i2, negate, levels);
                 if (negate) {
                     scale = -scale;
                     bestShift = -bestShift;
@@ -156,7 +146,7 @@ public final class Iq1SCodec extends TernaryLatticeCodec {
             Fp16.write(dst, block, d * 1.125f); // ggml's empirical fudge factor
             float id = 1 / d;
             for (int b = 0; b < QK / 32; b++) {
-                int l = Math.clamp(Rounding.nearestInt(0.5f * (id * scales[b] - 1)), 0, 7);
+                int l = SignedLatticeCodec.oddScaleCode(id, scales[b], 7);
                 if (shifts[b] == -1) {
                     l |= 8;
                 }

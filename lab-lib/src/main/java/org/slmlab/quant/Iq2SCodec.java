@@ -21,7 +21,6 @@ import org.slmlab.gguf.GgmlType;
 public final class Iq2SCodec extends SignedLatticeCodec {
 
     private static final int QK = GgmlType.IQ2_S.blockSize();
-    private static final int BLOCK_BYTES = GgmlType.IQ2_S.typeSize();
     private static final int QS = 2;
     private static final int SIGNS = QS + QK / 8;
     private static final int QH = SIGNS + QK / 8;
@@ -30,13 +29,10 @@ public final class Iq2SCodec extends SignedLatticeCodec {
     /** ggml's sigma2 factor, no-imatrix share, scale fudge factor, and zeroing of an all-zero super-block. */
     private static final QuantizerSettings SETTINGS = new QuantizerSettings(2f, 0.25f, 0.9875f, false);
 
-    private static final class Quantizer {
-        static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ2_S, 16, 9, 0.1f, false, 1e-8f,
-                false, GridQuantizer.Refine.OFF_GRID_GROUPS);
-    }
-
     public Iq2SCodec() {
-        super(GgmlType.IQ2_S, LatticeCodebook.IQ2_S, 0.125f);
+        super(GgmlType.IQ2_S, LatticeCodebook.IQ2_S, 0.125f, SETTINGS,
+                () -> new GridQuantizer(LatticeCodebook.IQ2_S, 16, 9, 0.1f, false, 1e-8f,
+                        false, GridQuantizer.Refine.OFF_GRID_GROUPS));
     }
 
     @Override
@@ -50,23 +46,8 @@ public final class Iq2SCodec extends SignedLatticeCodec {
     }
 
     @Override
-    float groupScale(MemorySegment src, long block, float d, int g) {
-        return d * (0.5f + nibble(src, block, SCALES, g / 2)) * 0.25f;
-    }
-
-    @Override
-    int groupMultiplier(MemorySegment src, long block, int g) {
-        return 1 + 2 * nibble(src, block, SCALES, g / 2);
-    }
-
-    @Override
-    GridQuantizer quantizer() {
-        return Quantizer.INSTANCE;
-    }
-
-    @Override
-    QuantizerSettings settings() {
-        return SETTINGS;
+    int scaleCode(MemorySegment src, long block, int g) {
+        return nibble(src, block, SCALES, g / 2);
     }
 
     @Override

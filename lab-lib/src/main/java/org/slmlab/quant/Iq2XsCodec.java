@@ -20,20 +20,16 @@ import org.slmlab.gguf.LittleEndian;
 public final class Iq2XsCodec extends SignedLatticeCodec {
 
     private static final int QK = GgmlType.IQ2_XS.blockSize();
-    private static final int BLOCK_BYTES = GgmlType.IQ2_XS.typeSize();
     private static final int QS = 2;
     private static final int SCALES = QS + QK / 4;
 
     /** ggml's sigma2 factor, no-imatrix share, scale fudge factor, and zeroing of an all-zero super-block. */
     private static final QuantizerSettings SETTINGS = new QuantizerSettings(1f, 0f, 1f, true);
 
-    private static final class Quantizer {
-        static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ2_XS, 16, 9, 0.1f, true, 1e-15f,
-                false, GridQuantizer.Refine.OFF_GRID_GROUPS);
-    }
-
     public Iq2XsCodec() {
-        super(GgmlType.IQ2_XS, LatticeCodebook.IQ2_XS, 0.125f);
+        super(GgmlType.IQ2_XS, LatticeCodebook.IQ2_XS, 0.125f, SETTINGS,
+                () -> new GridQuantizer(LatticeCodebook.IQ2_XS, 16, 9, 0.1f, true, 1e-15f,
+                        false, GridQuantizer.Refine.OFF_GRID_GROUPS));
     }
 
     private static int word(MemorySegment src, long block, int g) {
@@ -51,28 +47,13 @@ public final class Iq2XsCodec extends SignedLatticeCodec {
     }
 
     @Override
-    float groupScale(MemorySegment src, long block, float d, int g) {
-        return d * (0.5f + nibble(src, block, SCALES, g / 2)) * 0.25f;
-    }
-
-    @Override
-    int groupMultiplier(MemorySegment src, long block, int g) {
-        return 1 + 2 * nibble(src, block, SCALES, g / 2);
+    int scaleCode(MemorySegment src, long block, int g) {
+        return nibble(src, block, SCALES, g / 2);
     }
 
     @Override
     public boolean requiresImportance() {
         return true;
-    }
-
-    @Override
-    GridQuantizer quantizer() {
-        return Quantizer.INSTANCE;
-    }
-
-    @Override
-    QuantizerSettings settings() {
-        return SETTINGS;
     }
 
     @Override

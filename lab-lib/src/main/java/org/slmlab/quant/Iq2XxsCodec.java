@@ -20,8 +20,6 @@ import org.slmlab.gguf.LittleEndian;
  */
 public final class Iq2XxsCodec extends SignedLatticeCodec {
 
-    private static final int QK = GgmlType.IQ2_XXS.blockSize();
-    private static final int BLOCK_BYTES = GgmlType.IQ2_XXS.typeSize();
     private static final int QS = 2;
     /** Bytes per block of 32: 4 point bytes, then the uint32 of signs and scale. */
     private static final int PAIR = 8;
@@ -29,13 +27,10 @@ public final class Iq2XxsCodec extends SignedLatticeCodec {
     /** ggml's sigma2 factor, no-imatrix share, scale fudge factor, and zeroing of an all-zero super-block. */
     private static final QuantizerSettings SETTINGS = new QuantizerSettings(1f, 0f, 1f, true);
 
-    private static final class Quantizer {
-        static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ2_XXS, 32, 6, 0.1f, true, 1e-15f,
-                true, GridQuantizer.Refine.ALL_GROUPS);
-    }
-
     public Iq2XxsCodec() {
-        super(GgmlType.IQ2_XXS, LatticeCodebook.IQ2_XXS, 0.125f);
+        super(GgmlType.IQ2_XXS, LatticeCodebook.IQ2_XXS, 0.125f, SETTINGS,
+                () -> new GridQuantizer(LatticeCodebook.IQ2_XXS, 32, 6, 0.1f, true, 1e-15f,
+                        true, GridQuantizer.Refine.ALL_GROUPS));
     }
 
     private static int signsAndScale(MemorySegment src, long block, int g) {
@@ -53,28 +48,13 @@ public final class Iq2XxsCodec extends SignedLatticeCodec {
     }
 
     @Override
-    float groupScale(MemorySegment src, long block, float d, int g) {
-        return d * (0.5f + (signsAndScale(src, block, g) >>> 28)) * 0.25f;
-    }
-
-    @Override
-    int groupMultiplier(MemorySegment src, long block, int g) {
-        return 2 * (signsAndScale(src, block, g) >>> 28) + 1;
+    int scaleCode(MemorySegment src, long block, int g) {
+        return signsAndScale(src, block, g) >>> 28;
     }
 
     @Override
     public boolean requiresImportance() {
         return true;
-    }
-
-    @Override
-    GridQuantizer quantizer() {
-        return Quantizer.INSTANCE;
-    }
-
-    @Override
-    QuantizerSettings settings() {
-        return SETTINGS;
     }
 
     @Override

@@ -25,24 +25,19 @@ import org.slmlab.gguf.GgmlType;
 public final class Iq3SCodec extends SignedLatticeCodec {
 
     private static final int QK = GgmlType.IQ3_S.blockSize();
-    private static final int BLOCK_BYTES = GgmlType.IQ3_S.typeSize();
     private static final int QS = 2;
     private static final int QH = QS + QK / 4;
     private static final int SIGNS = QH + QK / 32;
     private static final int SCALES = SIGNS + QK / 8;
 
-    /** Built on the first quantize call: the neighbour tables take a moment. */
     /** ggml's sigma2 factor, no-imatrix share, scale fudge factor, and zeroing of an all-zero super-block. */
     private static final QuantizerSettings SETTINGS = new QuantizerSettings(2f, 0f, 1.033f, false);
 
-    private static final class Quantizer {
-        // ggml skips a block only when its largest magnitude is exactly 0: every positive float passes
-        static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ3_S, 32, 9, 0.2f, false,
-                Float.MIN_VALUE, false, GridQuantizer.Refine.ALL_GROUPS_IF_ANY_OFF_GRID);
-    }
-
     public Iq3SCodec() {
-        super(GgmlType.IQ3_S, LatticeCodebook.IQ3_S, 1f);
+        super(GgmlType.IQ3_S, LatticeCodebook.IQ3_S, 1f, SETTINGS,
+                // ggml skips a block only when its largest magnitude is exactly 0: every positive float passes
+                () -> new GridQuantizer(LatticeCodebook.IQ3_S, 32, 9, 0.2f, false, Float.MIN_VALUE,
+                        false, GridQuantizer.Refine.ALL_GROUPS_IF_ANY_OFF_GRID));
     }
 
     @Override
@@ -56,23 +51,14 @@ public final class Iq3SCodec extends SignedLatticeCodec {
     }
 
     @Override
-    int groupMultiplier(MemorySegment src, long block, int g) {
-        return 1 + 2 * nibble(src, block, SCALES, g / 4);
+    int scaleCode(MemorySegment src, long block, int g) {
+        return nibble(src, block, SCALES, g / 4);
     }
 
+    /** ggml's IQ3_S dequantizer multiplies d by the odd integer itself, {@code d · (1 + 2s)}. */
     @Override
     float groupScale(MemorySegment src, long block, float d, int g) {
         return d * groupMultiplier(src, block, g);
-    }
-
-    @Override
-    GridQuantizer quantizer() {
-        return Quantizer.INSTANCE;
-    }
-
-    @Override
-    QuantizerSettings settings() {
-        return SETTINGS;
     }
 
     @Override

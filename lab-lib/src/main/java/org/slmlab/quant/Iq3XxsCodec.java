@@ -23,20 +23,16 @@ import org.slmlab.gguf.LittleEndian;
 public final class Iq3XxsCodec extends SignedLatticeCodec {
 
     private static final int QK = GgmlType.IQ3_XXS.blockSize();
-    private static final int BLOCK_BYTES = GgmlType.IQ3_XXS.typeSize();
     private static final int QS = 2;
     private static final int SCALES_AND_SIGNS = QS + QK / 4;
 
     /** ggml's sigma2 factor, no-imatrix share, scale fudge factor, and zeroing of an all-zero super-block. */
     private static final QuantizerSettings SETTINGS = new QuantizerSettings(2f, 0f, 1.0125f, true);
 
-    private static final class Quantizer {
-        static final GridQuantizer INSTANCE = new GridQuantizer(LatticeCodebook.IQ3_XXS, 32, 15, 0.2f, true, 1e-8f,
-                false, GridQuantizer.Refine.OFF_GRID_GROUPS);
-    }
-
     public Iq3XxsCodec() {
-        super(GgmlType.IQ3_XXS, LatticeCodebook.IQ3_XXS, 0.25f);
+        super(GgmlType.IQ3_XXS, LatticeCodebook.IQ3_XXS, 0.25f, SETTINGS,
+                () -> new GridQuantizer(LatticeCodebook.IQ3_XXS, 32, 15, 0.2f, true, 1e-8f,
+                        false, GridQuantizer.Refine.OFF_GRID_GROUPS));
     }
 
     private static int scaleAndSigns(MemorySegment src, long block, int g) {
@@ -54,23 +50,8 @@ public final class Iq3XxsCodec extends SignedLatticeCodec {
     }
 
     @Override
-    float groupScale(MemorySegment src, long block, float d, int g) {
-        return d * (0.5f + (scaleAndSigns(src, block, g) >>> 28)) * 0.5f;
-    }
-
-    @Override
-    int groupMultiplier(MemorySegment src, long block, int g) {
-        return 2 * (scaleAndSigns(src, block, g) >>> 28) + 1;
-    }
-
-    @Override
-    GridQuantizer quantizer() {
-        return Quantizer.INSTANCE;
-    }
-
-    @Override
-    QuantizerSettings settings() {
-        return SETTINGS;
+    int scaleCode(MemorySegment src, long block, int g) {
+        return scaleAndSigns(src, block, g) >>> 28;
     }
 
     @Override

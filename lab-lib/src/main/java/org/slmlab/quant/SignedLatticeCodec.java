@@ -3,6 +3,7 @@ package org.slmlab.quant;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.Supplier;
 import org.slmlab.gguf.GgmlType;
 import org.slmlab.gguf.LittleEndian;
 
@@ -31,12 +32,19 @@ abstract class SignedLatticeCodec implements QuantCodec {
     private final int blockBytes;
     /** ggml's final factor of the dot product (0.125 for IQ2, 0.25 for IQ3_XXS, 1 for IQ3_S). */
     private final float dotFactor;
+    private final QuantizerSettings settings;
+    private final Supplier<GridQuantizer> newQuantizer;
+    /** The type's block search, built on the first quantize call: its lattice tables take a moment. */
+    private GridQuantizer quantizer;
 
-    SignedLatticeCodec(GgmlType type, LatticeCodebook grid, float dotFactor) {
+    SignedLatticeCodec(GgmlType type, LatticeCodebook grid, float dotFactor, QuantizerSettings settings,
+            Supplier<GridQuantizer> newQuantizer) {
         this.type = type;
         this.grid = grid;
         this.blockBytes = type.typeSize();
         this.dotFactor = dotFactor;
+        this.settings = settings;
+        this.newQuantizer = newQuantizer;
         if (type.blockSize() != QK) {
             throw new IllegalArgumentException(type + " is not a 256-weight super-block type");
         }
@@ -48,11 +56,21 @@ abstract class SignedLatticeCodec implements QuantCodec {
     /** The 8 sign bits of group {@code g} (weights {@code 8g .. 8g+7}). */
     abstract int signs(MemorySegment src, long block, int g);
 
-    /** The float scale of group {@code g}, from the super-block scale {@code d}, computed as ggml does. */
-    abstract float groupScale(MemorySegment src, long block, float d, int g);
+    /** The 4-bit scale code {@code s} of group {@code g}'s block: its multiplier is {@code 2s + 1}. */
+    abstract int scaleCode(MemorySegment src, long block, int g);
+
+    /**
+     * The float scale of group {@code g}, from the super-block scale {@code d}, computed as ggml's dequantizers
+     * do: {@code d · (0.5 + s) · 2·dotFactor}, that is {@code d · (2s + 1) · dotFactor} (IQ3_S writes it its own way).
+     */
+    float groupScale(MemorySegment src, long block, float d, int g) {
+        return d * (0.5f + scaleCode(src, block, g)) * (2 * dotFactor);
+    }
 
     /** The odd integer scale of group {@code g} that the dot product multiplies the group's integer sum by. */
-    abstract int groupMultiplier(MemorySegment src, long block, int g);
+    final int groupMultiplier(MemorySegment src, long block, int g) {
+        return 2 * scaleCode(src, block, g) + 1;
+    }
 
     /**
      * How a type's quantizer differs in ggml's super-block loop.
@@ -66,10 +84,12 @@ abstract class SignedLatticeCodec implements QuantCodec {
     record QuantizerSettings(float sigmaFactor, float noImatrixShare, float fudge, boolean clearWhenAllZero) {
     }
 
-    /** The type's block search, built on first use (its lattice tables take a moment). */
-    abstract GridQuantizer quantizer();
-
-    abstract QuantizerSettings settings();
+    private synchronized GridQuantizer quantizer() {
+        if (quantizer == null) {
+            quantizer = newQuantizer.get();
+        }
+        return quantizer;
+    }
 
     /**
      * Stores block {@code b}'s points and signs from {@code s}; {@code stored} is how many blocks of this
@@ -91,7 +111,6 @@ abstract class SignedLatticeCodec implements QuantCodec {
             Importance.require(type, importance, n);
         }
         GridQuantizer quantizer = quantizer();
-        QuantizerSettings settings = settings();
         int blockSize = quantizer.blockSize();
         GridQuantizer.Scratch s = quantizer.scratch();
         float[] weight = new float[blockSize];
@@ -275,7 +294,15 @@ abstract class SignedLatticeCodec implements QuantCodec {
 
     /** The 4-bit code {@code s} of a block scale, {@code scale ≈ d · (2s + 1)}, given {@code id = 1/d}. */
     static int oddScaleCode(float id, float scale) {
-        return Math.clamp(Rounding.nearestInt(0.5f * (id * scale - 1)), 0, 15);
+        return oddScaleCode(id, scale, 15);
+    }
+
+    /**
+     * The code {@code s} in {@code 0 .. maxCode} of a block scale, {@code scale ≈ d · (2s + 1)}, given
+     * {@code id = 1/d}: IQ1_S and IQ1_M store the same odd multiples in 3 bits.
+     */
+    static int oddScaleCode(float id, float scale, int maxCode) {
+        return Math.clamp(Rounding.nearestInt(0.5f * (id * scale - 1)), 0, maxCode);
     }
 
     /** Σ x² over the super-block at {@code x[xOff]}, summed in order as the quantizers' weights need it. */

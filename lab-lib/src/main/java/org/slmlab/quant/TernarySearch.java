@@ -30,6 +30,54 @@ final class TernarySearch {
     }
 
     /**
+     * The largest |x| of {@code x[from .. from+n)}, compared as ggml does ({@code max > |x| ? max : |x|}, not
+     * {@code Math.max}: the two differ for NaN).
+     */
+    static float maxAbs(float[] x, int from, int n) {
+        float max = Math.abs(x[from]);
+        for (int j = 1; j < n; j++) {
+            max = max > Math.abs(x[from + j]) ? max : Math.abs(x[from + j]);
+        }
+        return max;
+    }
+
+    /**
+     * The best split of the exhaustive search so far: the cut points, the shift (IQ1_S: its sign; IQ1_M: the code
+     * of both groups' signs), and the least-squares scale of that split. Both quantizers keep it the same way.
+     */
+    static final class BestSplit {
+        float scale;
+        int i1;
+        int i2;
+        int shift;
+        private float score;
+
+        /** Starts a block's search; {@code scale} is what stays if no split fits (ggml starts from the max). */
+        void reset(float scale) {
+            this.scale = scale;
+            score = -Float.MAX_VALUE;
+            i1 = -1;
+            i2 = -1;
+        }
+
+        /** Keeps the split if its fit, {@code sumqx²/sumq2}, explains more of the block than the best so far. */
+        void offer(float sumqx, float sumq2, int i1, int i2, int shift) {
+            if (sumq2 > 0 && sumqx * sumqx > score * sumq2) {
+                scale = sumqx / sumq2;
+                score = scale * sumqx;
+                this.i1 = i1;
+                this.i2 = i2;
+                this.shift = shift;
+            }
+        }
+
+        /** Whether any split fitted (ggml also checks i2 and the shift, which are always set together with i1). */
+        boolean found() {
+            return i1 >= 0;
+        }
+    }
+
+    /**
      * The positions {@code 0 .. count-1} ordered by {@code x[xOff + position]} ascending, equal values keeping
      * their order — what glibc's {@code qsort} (a merge sort) gives ggml for the (value, index) pairs it sorts.
      */
