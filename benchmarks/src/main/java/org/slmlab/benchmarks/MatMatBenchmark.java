@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.quant.ActivationBatch;
 import org.slmlab.quant.Codecs;
 import org.slmlab.quant.QuantCodec;
 
@@ -35,6 +36,8 @@ public class MatMatBenchmark {
     static final int ROWS = 1024;
     static final int COLS = 4096;
     static final int TOKENS = 64;
+    /** Row slices per product: about what {@code WorkerPool} cuts a matrix into. */
+    static final int SLICES = 32;
 
     @Param({"Q8_0", "Q5_1", "Q5_0", "Q4_1", "Q4_0", "TQ2_0", "TQ1_0", "Q6_K", "Q5_K", "Q4_K", "F16", "BF16"})
     public String type;
@@ -68,6 +71,33 @@ public class MatMatBenchmark {
     @Benchmark
     public float[] tile(Rates rates) {
         codec.dotTile(weights, 0, rowBytes, ROWS, activations, 0, actRowBytes, TOKENS, COLS, out, 0, ROWS);
+        rates.flops += 2L * ROWS * COLS * TOKENS;
+        rates.tokens += TOKENS;
+        return out;
+    }
+
+    /**
+     * The same product cut into {@link #SLICES} row slices, as the engine's thread pool cuts it, each slice given
+     * the whole batch as one {@link ActivationBatch}: the activations are unpacked once for all slices.
+     */
+    @Benchmark
+    public float[] slicesSharingBatch(Rates rates) {
+        ActivationBatch batch = ActivationBatch.of(codec.vecDotType(), activations, 0, actRowBytes, TOKENS, COLS);
+        for (int r = 0; r < ROWS; r += ROWS / SLICES) {
+            codec.dotTile(weights, r * rowBytes, rowBytes, ROWS / SLICES, batch, out, r, ROWS);
+        }
+        rates.flops += 2L * ROWS * COLS * TOKENS;
+        rates.tokens += TOKENS;
+        return out;
+    }
+
+    /** {@link #slicesSharingBatch} with the activations passed as plain blocks: unpacked again by every slice. */
+    @Benchmark
+    public float[] slicesEachUnpacking(Rates rates) {
+        for (int r = 0; r < ROWS; r += ROWS / SLICES) {
+            codec.dotTile(weights, r * rowBytes, rowBytes, ROWS / SLICES, activations, 0, actRowBytes, TOKENS, COLS,
+                    out, r, ROWS);
+        }
         rates.flops += 2L * ROWS * COLS * TOKENS;
         rates.tokens += TOKENS;
         return out;

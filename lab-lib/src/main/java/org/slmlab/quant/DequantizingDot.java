@@ -21,7 +21,8 @@ interface DequantizingDot extends QuantCodec {
             return dotScalar(w, wOffset, act, actOffset, n);
         }
         float[] out = new float[1];
-        tile(w, wOffset, 0, 1, act, actOffset, 0, 1, n, out, 0, 1);
+        FloatTile.multiply(this::dequantizeFast, w, wOffset, 0, 1,
+                ActivationBatch.of(vecDotType(), act, actOffset, 0, 1, n).floats(), 1, n, out, 0, 1);
         return out[0];
     }
 
@@ -29,19 +30,23 @@ interface DequantizingDot extends QuantCodec {
     default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
                          MemorySegment act, long actOffset, long actRowBytes, int acts,
                          int n, float[] out, int outOffset, int outStride) {
-        if (Simd.FAST && n % F512.length() == 0) {
-            tile(w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
-        } else {
-            QuantCodec.super.dotTile(w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out,
-                    outOffset, outStride);
-        }
+        dotTile(w, wOffset, wRowBytes, rows, ActivationBatch.of(vecDotType(), act, actOffset, actRowBytes, acts, n),
+                out, outOffset, outStride);
     }
 
-    private void tile(MemorySegment w, long wOffset, long wRowBytes, int rows,
-                      MemorySegment act, long actOffset, long actRowBytes, int acts,
-                      int n, float[] out, int outOffset, int outStride) {
-        FloatTile.multiply(this::dequantizeFast, w, wOffset, wRowBytes, rows,
-                Codecs.of(vecDotType())::dequantizeFast, act, actOffset, actRowBytes, acts, n, out, outOffset,
-                outStride);
+    @Override
+    default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
+                         float[] out, int outOffset, int outStride) {
+        if (Simd.FAST && act.n() % F512.length() == 0) {
+            FloatTile.multiply(this::dequantizeFast, w, wOffset, wRowBytes, rows, act.floats(), act.count(), act.n(),
+                    out, outOffset, outStride);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < act.count(); t++) {
+                out[outOffset + t * outStride + r] = dot(w, wOffset + r * wRowBytes, act.blocks(),
+                        act.offset() + t * act.rowBytes(), act.n());
+            }
+        }
     }
 }

@@ -12,9 +12,9 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Why: a block dot product spends most of its instructions unpacking the weight block (nibbles, fifth bits,
  * widening) and converting its integer sum to float. In a batch every weight row meets every token, so this
- * decodes each weight row once into floats and each activation row once, then runs a register-tiled
- * multiply: 4 weight rows × 4 tokens, 16 accumulators of 16 float lanes, two loads per four fused
- * multiply-adds. The decoded values are exactly the stored ones ({@code q·d} of the weight, {@code q_a·d_a}
+ * decodes each weight row once into floats (the activation rows come decoded, once per matrix product, from
+ * {@link ActivationBatch#floats}), then runs a register-tiled multiply: 4 weight rows × 4 tokens, 16
+ * accumulators of 16 float lanes, two loads per four fused multiply-adds. The decoded values are exactly the stored ones ({@code q·d} of the weight, {@code q_a·d_a}
  * of the activation: small integers times an fp16 scale fit a float's mantissa), so the result equals ggml's
  * integer dot up to float summation order — the same tolerance as the fast block dots.
  *
@@ -28,8 +28,8 @@ final class FloatTile {
 
     private static final int TILE = 4;
 
-    /** Per-thread buffers for the decoded activations and the decoded 4-row weight panel, grown as needed. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** Per-thread buffer for the decoded 4-row weight panel, grown as needed. */
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Decodes {@code n} values of one stored row at {@code offset} into {@code dst[dstOffset..]}. */
     @FunctionalInterface
@@ -46,23 +46,16 @@ final class FloatTile {
     }
 
     /**
-     * {@link QuantCodec#dotTile}'s contract with the weights decoded by {@code weights} and the activations by
-     * {@code acts}: {@code out[outOffset + t·outStride + r] = Σ_j w_r[j]·a_t[j]}.
+     * {@link QuantCodec#dotTile}'s contract with the weights decoded by {@code weights} and the activations
+     * already decoded ({@link ActivationBatch#floats}: {@code acts} rows of {@code n}):
+     * {@code out[outOffset + t·outStride + r] = Σ_j w_r[j]·a_t[j]}.
      */
     static void multiply(RowDecoder weights, MemorySegment w, long wOffset, long wRowBytes, int rows,
-                         RowDecoder activations, MemorySegment act, long actOffset, long actRowBytes, int acts,
-                         int n, float[] out, int outOffset, int outStride) {
-        float[][] scratch = SCRATCH.get();
-        if (scratch[0].length < acts * n) {
-            scratch[0] = new float[acts * n];
-        }
-        if (scratch[1].length < TILE * n) {
-            scratch[1] = new float[TILE * n];
-        }
-        float[] a = scratch[0];
-        float[] panel = scratch[1];
-        for (int t = 0; t < acts; t++) {
-            activations.decode(act, actOffset + t * actRowBytes, a, t * n, n);
+                         float[] a, int acts, int n, float[] out, int outOffset, int outStride) {
+        float[] panel = PANEL.get();
+        if (panel.length < TILE * n) {
+            panel = new float[TILE * n];
+            PANEL.set(panel);
         }
         float[] sums = new float[TILE * TILE];
         for (int r0 = 0; r0 < rows; r0 += TILE) {

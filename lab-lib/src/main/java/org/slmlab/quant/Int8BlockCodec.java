@@ -6,8 +6,8 @@ import org.slmlab.gguf.GgmlType;
 /**
  * A block codec dotted with int8 activations (Q8_0, Q8_1 or Q8_K blocks: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, TQ2_0). Its
  * fast block dot
- * reads the activation row from a {@link WidenedActivation}: generation widens each activation row once and
- * streams every weight row of the matrix past it.
+ * reads the activation row from a {@link WidenedActivation}: generation widens each activation row once per
+ * matrix product ({@link ActivationBatch#widened}) and streams every weight row of the matrix past it.
  */
 abstract class Int8BlockCodec extends TiledBlockCodec {
 
@@ -24,17 +24,16 @@ abstract class Int8BlockCodec extends TiledBlockCodec {
     }
 
     @Override
-    protected final void dotRows(MemorySegment w, long wOffset, long wRowBytes, int rows,
-                                 MemorySegment act, long actOffset, long actRowBytes, int acts,
-                                 int n, float[] out, int outOffset, int outStride) {
+    protected final void dotRows(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
+                                 float[] out, int outOffset, int outStride) {
         if (!Simd.FAST) {
-            super.dotRows(w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
+            super.dotRows(w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
             return;
         }
-        for (int t = 0; t < acts; t++) {
-            WidenedActivation a = WidenedActivation.of(vecDotType(), act, actOffset + t * actRowBytes, n);
+        for (int t = 0; t < act.count(); t++) {
+            WidenedActivation a = act.widened(t);
             for (int r = 0; r < rows; r++) {
-                out[outOffset + t * outStride + r] = dotRow(w, wOffset + r * wRowBytes, a, n);
+                out[outOffset + t * outStride + r] = dotRow(w, wOffset + r * wRowBytes, a, act.n());
             }
         }
     }

@@ -100,6 +100,18 @@ public interface QuantCodec {
         }
     }
 
+    /**
+     * {@link #dotTile(MemorySegment, long, long, int, MemorySegment, long, long, int, int, float[], int, int)} with
+     * the activation rows as a batch: a matrix product passes the same batch to every row slice, so a codec that
+     * unpacks activations (to floats, to shorts) reads the batch's once-made forms instead of unpacking per slice.
+     * This default reads the blocks as the segment overload does.
+     */
+    default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
+                         float[] out, int outOffset, int outStride) {
+        dotTile(w, wOffset, wRowBytes, rows, act.blocks(), act.offset(), act.rowBytes(), act.count(), act.n(),
+                out, outOffset, outStride);
+    }
+
     default void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
         if (Simd.FAST) {
             dequantizeFast(src, offset, dst, dstOffset, n);

@@ -19,14 +19,21 @@ abstract class TiledBlockCodec extends BlockCodec {
     public final void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
                               MemorySegment act, long actOffset, long actRowBytes, int acts,
                               int n, float[] out, int outOffset, int outStride) {
-        if (!FloatTile.worthIt(acts)) {
-            dotRows(w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
+        dotTile(w, wOffset, wRowBytes, rows, ActivationBatch.of(vecDotType(), act, actOffset, actRowBytes, acts, n),
+                out, outOffset, outStride);
+    }
+
+    @Override
+    public final void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
+                              float[] out, int outOffset, int outStride) {
+        if (!FloatTile.worthIt(act.count())) {
+            dotRows(w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
             return;
         }
-        FloatTile.multiply(this::decodeForTile, w, wOffset, wRowBytes, rows,
-                Codecs.of(vecDotType())::dequantizeFast, act, actOffset, actRowBytes, acts,
-                n, out, outOffset, outStride);
-        addToTile(w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out, outOffset, outStride);
+        FloatTile.multiply(this::decodeForTile, w, wOffset, wRowBytes, rows, act.floats(), act.count(), act.n(),
+                out, outOffset, outStride);
+        addToTile(w, wOffset, wRowBytes, rows, act.blocks(), act.offset(), act.rowBytes(), act.count(), act.n(),
+                out, outOffset, outStride);
     }
 
     /**
@@ -45,12 +52,12 @@ abstract class TiledBlockCodec extends BlockCodec {
     }
 
     /** {@link #dotTile} for a few tokens: one block dot per (row, token). */
-    protected void dotRows(MemorySegment w, long wOffset, long wRowBytes, int rows,
-                           MemorySegment act, long actOffset, long actRowBytes, int acts,
-                           int n, float[] out, int outOffset, int outStride) {
-        for (int t = 0; t < acts; t++) {
+    protected void dotRows(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
+                           float[] out, int outOffset, int outStride) {
+        for (int t = 0; t < act.count(); t++) {
+            long a = act.offset() + t * act.rowBytes();
             for (int r = 0; r < rows; r++) {
-                out[outOffset + t * outStride + r] = dot(w, wOffset + r * wRowBytes, act, actOffset + t * actRowBytes, n);
+                out[outOffset + t * outStride + r] = dot(w, wOffset + r * wRowBytes, act.blocks(), a, act.n());
             }
         }
     }

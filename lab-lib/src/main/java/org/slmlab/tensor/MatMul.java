@@ -1,6 +1,6 @@
 package org.slmlab.tensor;
 
-import java.lang.foreign.MemorySegment;
+import org.slmlab.quant.ActivationBatch;
 import org.slmlab.quant.QuantCodec;
 
 /**
@@ -36,7 +36,7 @@ public final class MatMul {
      * @param outs per matrix, {@code x.count()} rows of {@code ws[m].rows()} results, row-major, from index 0
      */
     public static void multiply(WorkerPool pool, QuantizedActivations x, Matrix[] ws, float[][] outs) {
-        MemorySegment[] acts = new MemorySegment[ws.length];
+        ActivationBatch[] acts = new ActivationBatch[ws.length];
         int total = 0;
         for (int m = 0; m < ws.length; m++) {
             Matrix w = ws[m];
@@ -48,17 +48,16 @@ public final class MatMul {
                 throw new IllegalArgumentException("matmul " + w.name() + ": output holds " + outs[m].length
                         + " floats, needs " + (long) x.count() * w.rows());
             }
-            acts[m] = x.as(w.vecDotType()); // converted before the loop: conversion is not thread-safe
+            acts[m] = x.batch(w.vecDotType()); // converted before the loop: conversion is not thread-safe
             total += w.rows();
         }
-        int n = x.count();
         pool.parallelFor(total, ROW_GRAIN, (from, to) -> {
             int base = 0;
             for (int m = 0; m < ws.length && from < to; m++) {
                 int rows = ws[m].rows();
                 if (from < base + rows) {
                     int end = Math.min(to, base + rows);
-                    rowSlice(ws[m], acts[m], n, outs[m], from - base, end - base);
+                    rowSlice(ws[m], acts[m], outs[m], from - base, end - base);
                     from = end;
                 }
                 base += rows;
@@ -66,15 +65,9 @@ public final class MatMul {
         });
     }
 
-    /** Rows [from, to) of {@code w} against all {@code n} activation rows. */
-    private static void rowSlice(Matrix w, MemorySegment act, int n, float[] out, int from, int to) {
-        QuantCodec codec = w.codec();
-        long actRowBytes = codec.vecDotType().bytesFor(w.cols());
+    /** Rows [from, to) of {@code w} against all activation rows. */
+    private static void rowSlice(Matrix w, ActivationBatch act, float[] out, int from, int to) {
         long wRowBytes = w.rowBytes();
-        int rows = w.rows();
-        int cols = w.cols();
-        MemorySegment weights = w.data();
-        codec.dotTile(weights, from * wRowBytes, wRowBytes, to - from,
-                act, 0, actRowBytes, n, cols, out, from, rows);
+        w.codec().dotTile(w.data(), from * wRowBytes, wRowBytes, to - from, act, out, from, w.rows());
     }
 }

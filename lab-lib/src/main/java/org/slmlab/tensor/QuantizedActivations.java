@@ -3,10 +3,9 @@ package org.slmlab.tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.quant.ActivationBatch;
 import org.slmlab.quant.Codecs;
 
 /**
@@ -26,7 +25,7 @@ public final class QuantizedActivations {
 
     private final WorkerPool pool;
     private final Map<GgmlType, MemorySegment> buffers = new EnumMap<>(GgmlType.class);
-    private final Set<GgmlType> converted = EnumSet.noneOf(GgmlType.class);
+    private final Map<GgmlType, ActivationBatch> converted = new EnumMap<>(GgmlType.class);
     private float[] rows;
     private int n;
     private int cols;
@@ -63,17 +62,20 @@ public final class QuantizedActivations {
     }
 
     /**
-     * The rows in format {@code type}, one after another, each {@code type.bytesFor(cols)} bytes. The segment is
-     * valid until the next {@link #wrap}.
+     * The rows in format {@code type}, one after another, each {@code type.bytesFor(cols)} bytes, as the batch
+     * every row slice of a matrix product reads (so the batch's decoded forms are made once for all of them, and
+     * for every matrix reading this input). Valid until the next {@link #wrap}.
      */
-    public MemorySegment as(GgmlType type) {
+    public ActivationBatch batch(GgmlType type) {
+        ActivationBatch done = converted.get(type);
+        if (done != null) {
+            return done;
+        }
         long rowBytes = type.bytesFor(cols);
         MemorySegment buf = buffers.get(type);
         if (buf == null || buf.byteSize() < rowBytes * n) {
             buf = Arena.ofAuto().allocate(rowBytes * n, 64);
             buffers.put(type, buf);
-        } else if (converted.contains(type)) {
-            return buf.asSlice(0, rowBytes * n);
         }
         var codec = Codecs.of(type);
         MemorySegment seg = buf;
@@ -87,7 +89,8 @@ public final class QuantizedActivations {
         } else {
             pool.parallelFor(n, convert);
         }
-        converted.add(type);
-        return buf.asSlice(0, rowBytes * n);
+        ActivationBatch batch = ActivationBatch.of(type, buf, 0, rowBytes, n, cols);
+        converted.put(type, batch);
+        return batch;
     }
 }
