@@ -1,40 +1,21 @@
 package org.slmlab.benchmarks;
 
-import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
-import org.slmlab.gguf.GgmlType;
 import org.slmlab.quant.ActivationBatch;
-import org.slmlab.quant.Codecs;
-import org.slmlab.quant.QuantCodec;
 
 /**
  * The matrix-matrix product of prompt processing: a 1024 × 4096 matrix of each weight type times 64 activation rows
  * (a pp64 batch) in one {@code dotTile} call, as one engine thread runs its slice. The counters report multiply-adds
  * (2 flops per weight per token) and tokens per second; {@link MatVecBenchmark} is the one-token case.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class MatMatBenchmark {
+public class MatMatBenchmark extends MatrixBenchmark {
 
-    static final int ROWS = 1024;
-    static final int COLS = 4096;
     static final int TOKENS = 64;
     /** Row slices per product: about what {@code WorkerPool} cuts a matrix into. */
     static final int SLICES = 32;
@@ -42,11 +23,6 @@ public class MatMatBenchmark {
     @Param({"Q8_0", "Q5_1", "Q5_0", "Q4_1", "Q4_0", "TQ2_0", "TQ1_0", "Q6_K", "Q5_K", "Q4_K", "F16", "BF16"})
     public String type;
 
-    private QuantCodec codec;
-    private MemorySegment weights;
-    private MemorySegment activations;
-    private long rowBytes;
-    private long actRowBytes;
     private final float[] out = new float[ROWS * TOKENS];
 
     /** Per-second rates JMH reports next to the score. */
@@ -59,13 +35,7 @@ public class MatMatBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        GgmlType t = GgmlType.parse(type);
-        codec = Codecs.of(t);
-        rowBytes = t.bytesFor(COLS);
-        actRowBytes = codec.vecDotType().bytesFor(COLS);
-        MemorySegment[] data = RandomBlocks.weightsAndActivations(codec, ROWS, COLS, TOKENS);
-        weights = data[0];
-        activations = data[1];
+        load(type, TOKENS);
     }
 
     @Benchmark

@@ -15,10 +15,9 @@ import org.slmlab.gguf.GGUFFile;
 import org.slmlab.gguf.GgmlType;
 import org.slmlab.quant.LlamaFileType;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ./lab footprint (MODEL | FILE) [--type T] [--ctx N] [--kv-type F32|F16] [--json]}: the memory a model
@@ -48,18 +47,15 @@ public final class FootprintCommand implements Callable<Integer> {
     @Option(names = "--tensors", description = "list every tensor")
     boolean tensors;
 
-    @Option(names = "--json", description = "print one JSON object")
-    boolean json;
+    @Mixin
+    JsonOption output;
 
     @Option(names = "--list", description = "list the catalog's models")
     boolean list;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.out();
         if (list || target == null) {
             Catalog.all().forEach(m -> out.printf("%-16s %-22s %s%n", m.id(), m.name(), m.paramsLabel()));
             return 0;
@@ -77,7 +73,7 @@ public final class FootprintCommand implements Callable<Integer> {
         } else {
             f = Footprint.of(Catalog.get(target), LlamaFileType.parse(type), pure, ctx, kv);
         }
-        if (json) {
+        if (output.json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(asJson(f)));
         } else {
             print(out, f);

@@ -17,10 +17,8 @@ import org.slmlab.gguf.TensorInfo;
 import org.slmlab.gguf.TensorStats;
 import org.slmlab.quant.LlamaFileType;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ./lab inspect FILE [--json]}: what is inside a GGUF file, laid out for someone learning the format —
@@ -31,6 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "inspect",
         mixinStandardHelpOptions = true,
         description = {"Show what is inside a GGUF file: hyperparameters, tokenizer, metadata, tensors, bits per weight.",
+                "--json prints the field names of gguf-py's reader (as in ../shared/reference/gguf/*.reader.json).",
                 "A malformed file gets a one-line error naming the byte offset and field (exit status 2)."})
 public final class InspectCommand implements Callable<Integer> {
 
@@ -66,18 +65,14 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the GGUF file")
     Path file;
 
-    @Option(names = "--json", description = "print one JSON object with the field names of gguf-py's reader "
-            + "(as in ../shared/reference/gguf/*.reader.json)")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.out();
         try (GGUFFile f = GGUFFile.open(file)) {
-            if (json) {
+            if (output.json) {
                 out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(GGUFJson.describe(f)));
             } else {
                 printHeader(out, f);

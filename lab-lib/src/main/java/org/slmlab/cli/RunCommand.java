@@ -13,8 +13,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ./lab run}: generate text from a prompt, streaming it as it comes. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -39,31 +37,28 @@ public final class RunCommand implements Callable<Integer> {
             description = "most tokens to generate (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
-    @Option(names = "--json", description = "print one JSON object instead of streaming text")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    JsonOption output;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.out();
         try (Model model = Model.load(modelOptions.model); Session session = new Session(model,
                 modelOptions.sessionOptions())) {
             int[] ids = prompt.tokens != null ? TokenList.parse(prompt.tokens)
                     : session.tokenizer().encode(prompt.text, true, false);
-            if (!json && prompt.text != null) {
+            if (!output.json && prompt.text != null) {
                 out.print(prompt.text);
                 out.flush();
             }
             GenerationResult r = session.generate(ids, maxTokens, sampling.settings(), (id, text) -> {
-                if (!json) {
+                if (!output.json) {
                     out.print(text);
                     out.flush();
                 }
                 return true;
             });
-            if (json) {
+            if (output.json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("prompt_tokens", r.promptTokens());
                 o.put("generated", r.generated());
@@ -73,7 +68,7 @@ public final class RunCommand implements Callable<Integer> {
                 out.println(new ObjectMapper().writeValueAsString(o));
             } else {
                 out.println();
-                spec.commandLine().getErr().println(r.stats());
+                output.err().println(r.stats());
             }
         }
         return 0;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slmlab.gguf.GGUFFile;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 import org.slmlab.gguf.TensorInfo;
 import org.slmlab.quant.Codecs;
 import org.slmlab.tensor.Matrix;
@@ -13,9 +14,6 @@ import org.slmlab.tensor.Matrix;
  * their shapes against the {@link ModelConfig}, and wraps them as memory-mapped {@link Matrix} views.
  */
 public final class WeightLoader {
-
-    private static final java.lang.foreign.ValueLayout.OfFloat F32_LE =
-            java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final GGUFFile file;
     private final ModelConfig cfg;
@@ -123,7 +121,7 @@ public final class WeightLoader {
         if (t.type() == GgmlType.F32) {
             var seg = file.tensorData(t);
             for (int i = 0; i < length; i++) {
-                v[i] = seg.getAtIndex(F32_LE, i);
+                v[i] = seg.getAtIndex(LittleEndian.FLOAT, i);
             }
         } else {
             Codecs.of(t.type()).dequantize(file.tensorData(t), 0, v, 0, length);

@@ -1,34 +1,22 @@
 package org.slmlab.engine;
 
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import org.slmlab.gguf.GGUFFile;
+import org.slmlab.gguf.LittleEndian;
 
 /** Reading a golden file's tensors, and comparing logits. */
 final class GoldenData {
 
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     private GoldenData() {
     }
 
+    /** The int32 tensor {@code name}. */
     static int[] ints(GGUFFile f, String name) {
-        var seg = f.tensorData(name);
-        int[] v = new int[(int) (seg.byteSize() / 4)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = seg.getAtIndex(I32, i);
-        }
-        return v;
+        return f.tensorData(name).toArray(LittleEndian.INT);
     }
 
+    /** The float32 tensor {@code name}. */
     static float[] floats(GGUFFile f, String name) {
-        var seg = f.tensorData(name);
-        float[] v = new float[(int) (seg.byteSize() / 4)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = seg.getAtIndex(F32, i);
-        }
-        return v;
+        return f.tensorData(name).toArray(LittleEndian.FLOAT);
     }
 
     /** max |a[i] - b[i]|; NaN anywhere counts as infinitely far. */

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -28,11 +26,7 @@ class StoriesGenerationTest {
             String prompt = golden.getString("golden.prompt_text");
             String expected = golden.getString("golden.greedy_text");
             int[] tokens = session.tokenizer().encode(prompt, true, false);
-            var seg = golden.tensorData("tokens");
-            int[] goldenTokens = new int[(int) (seg.byteSize() / 4)];
-            for (int i = 0; i < goldenTokens.length; i++) {
-                goldenTokens[i] = seg.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i);
-            }
+            int[] goldenTokens = GoldenData.ints(golden, "tokens");
             assertArrayEquals(goldenTokens, tokens, "prompt tokens");
 
             List<String> streamed = new ArrayList<>();

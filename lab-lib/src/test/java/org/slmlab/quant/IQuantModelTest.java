@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slmlab.gguf.GGUFFile;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 import org.slmlab.gguf.TensorInfo;
 import org.slmlab.testing.SharedReference;
 
@@ -35,8 +34,7 @@ class IQuantModelTest {
                 }
                 TensorInfo source = master.tensor(t.name());
                 assertEquals(GgmlType.F32, source.type(), t.name());
-                float[] x = master.tensorData(source)
-                        .toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
+                float[] x = master.tensorData(source).toArray(LittleEndian.FLOAT);
                 int n = (int) t.rowLength();
                 long rowBytes = t.rowBytes();
                 byte[] mine = new byte[(int) (rowBytes * t.rows())];
