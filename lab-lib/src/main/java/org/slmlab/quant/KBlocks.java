@@ -4,7 +4,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import org.slmlab.gguf.GgmlType;
 import org.slmlab.gguf.LittleEndian;
 
@@ -84,6 +87,19 @@ final class KBlocks {
         ((FloatVector) lo.convertShape(VectorOperators.B2F, Simd.F512, 1)).mul(d1).sub(m1).intoArray(dst, z + 16);
         ((FloatVector) hi.convertShape(VectorOperators.B2F, Simd.F512, 0)).mul(d2).sub(m2).intoArray(dst, z + 32);
         ((FloatVector) hi.convertShape(VectorOperators.B2F, Simd.F512, 1)).mul(d2).sub(m2).intoArray(dst, z + 48);
+    }
+
+    /**
+     * A shuffle of 16 int lanes that repeats the lanes of half {@code h} (0-7 or 8-15) in both halves: 32 bytes
+     * of one field made to line up with 64 bytes of another.
+     */
+    static VectorShuffle<Integer> repeatHalf(int h) {
+        return VectorShuffle.fromOp(Simd.I512, k -> 8 * h + k % 8);
+    }
+
+    /** 16 int lanes: {@code lower} in lanes 0-7, {@code upper} in lanes 8-15. */
+    static IntVector halves(int lower, int upper) {
+        return IntVector.broadcast(Simd.I512, lower).blend(upper, VectorMask.fromLong(Simd.I512, 0xFF00L));
     }
 
     /** As {@link #shiftLeft}, to the right. */

@@ -31,7 +31,7 @@ public final class Q4_KCodec extends ScaleMinCodec {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     public Q4_KCodec() {
-        super(GgmlType.Q4_K);
+        super(GgmlType.Q4_K, QS, -1);
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class Q5_KCodec extends ScaleMinCodec {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     public Q5_KCodec() {
-        super(GgmlType.Q5_K);
+        super(GgmlType.Q5_K, QS, QH);
     }
 
     @Override

@@ -1,15 +1,23 @@
 package org.slmlab.quant;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.F2I;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 import static org.slmlab.quant.Simd.B128;
 import static org.slmlab.quant.Simd.B256;
 import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.I512;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorShuffle;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -33,6 +41,7 @@ import org.slmlab.gguf.GgmlType;
  * <p>Dot products take the activations as Q8_K: per super-block {@code d·d_a·Σ_j sc[j]·Σ (q-32)·a} in the
  * reference and in the fast path ({@link SuperBlockTile}).
  */
+@SuppressWarnings("unchecked") // arrays of VectorShuffle<Integer>, VectorShuffle<Float>
 public final class Q6_KCodec implements SuperBlockTile.Decoder {
 
     private static final GgmlType TYPE = GgmlType.Q6_K;
@@ -141,6 +150,85 @@ public final class Q6_KCodec implements SuperBlockTile.Decoder {
             ((FloatVector) q3.convertShape(B2F, F512, 0)).mul(ds[j + 6]).intoArray(dst, y + 96);
             ((FloatVector) q3.convertShape(B2F, F512, 1)).mul(ds[j + 7]).intoArray(dst, y + 112);
         }
+    }
+
+    /**
+     * The order in which {@link #dotRow} meets the codes ({@link Q8_KLanes}): group {@code g} is weights
+     * {@code 64g .. 64g + 63} — the low nibbles of one 64-byte half of {@code ql}, or its high nibbles.
+     */
+    private static final Q8_KLanes.Order LANE_ORDER = new Q8_KLanes.Order(0, 32, 64, 96, 128, 160, 192, 224);
+
+    /** Repeats int lanes 0-7 ({@code qh} of half 0) or 8-15 (half 1) in both halves of a vector. */
+    private static final VectorShuffle<Integer>[] QH_OF_HALF = new VectorShuffle[] {
+        KBlocks.repeatHalf(0), KBlocks.repeatHalf(1)};
+    /** Shifts the upper copy of {@code qh} by 2, so that its bit pairs 2-3 and 6-7 land where 0-1 and 4-5 do. */
+    private static final IntVector UPPER_BY_TWO = KBlocks.halves(0, 2);
+    /** Lane {@code k} of group {@code g} belongs to sub-block {@code 4g + k/4}: the scale each lane needs. */
+    private static final VectorShuffle<Float>[] SCALE_OF_LANE = new VectorShuffle[4];
+
+    static {
+        for (int g = 0; g < 4; g++) {
+            int[] sub = new int[16];
+            for (int k = 0; k < 16; k++) {
+                sub[k] = 4 * g + k / 4;
+            }
+            SCALE_OF_LANE[g] = VectorShuffle.fromArray(F512, sub, 0);
+        }
+    }
+
+    @Override
+    public Q8_KLanes.Order laneOrder() {
+        return LANE_ORDER;
+    }
+
+    /**
+     * One weight row times activation row {@code t}, without decoding the row first: ggml's exact integer sum
+     * per super-block, in float lanes.
+     *
+     * <p>Per half of a super-block, {@code ql} (64 bytes) and its 32 bytes of {@code qh} give two groups of 64
+     * codes q ∈ [0, 63] as bytes in int lanes: the low nibbles with {@code qh} bits 0-1 (2-3 in the upper 32
+     * bytes, whence the copy of {@code qh} shifted by two), the high nibbles with bits 4-5 (6-7). Each of a
+     * lane's four bytes becomes floats with a shift and a mask and meets its activation in an FMA. The four
+     * products of a lane share a sub-block (lane {@code k} is in sub-block {@code 4g + k/4}), so the group's
+     * lanes are multiplied by their scales once, not per product; and the offset 32 of the codes costs nothing
+     * per row: the group's accumulator starts at {@code -32·Σa} (the lane sums of {@link Q8_KLanes}), which
+     * makes it {@code Σ (q - 32)·a}.
+     *
+     * <p>Exactness: a lane's group sum is at most 4·32·128 in size, times a scale ≤ 128, four groups: 8.4·10⁶,
+     * below 2²⁴ — every float here is an exact integer. The lanes become ints before they are added up, then the
+     * super-block's sum is scaled as the scalar reference does, so the result is {@link #dotScalar}'s bit for bit.
+     */
+    @Override
+    public float dotRow(MemorySegment w, long row, Q8_KLanes a, int t) {
+        float[] lanes = a.lanes;
+        float sum = 0;
+        for (int b = 0; b < a.blocks; b++) {
+            long x = row + (long) b * BYTES;
+            int at = (t * a.blocks + b) * Q8_KLanes.STRIDE;
+            FloatVector scales = (FloatVector) ByteVector.fromMemorySegment(B128, w, x + SCALES, LE)
+                    .convertShape(B2F, F512, 0);
+            IntVector qh = IntVector.fromMemorySegment(I512, w, x + QH, LE);
+            FloatVector total = FloatVector.zero(F512);
+            for (int half = 0; half < 2; half++) {
+                IntVector ql = IntVector.fromMemorySegment(I512, w, x + QL + 64 * half, LE);
+                IntVector high = qh.rearrange(QH_OF_HALF[half]).lanewise(LSHR, UPPER_BY_TWO);
+                for (int part = 0; part < 2; part++) {
+                    IntVector codes = part == 0
+                            ? ql.and(0x0F0F0F0F).or(high.lanewise(LSHL, 4).and(0x30303030))
+                            : ql.lanewise(LSHR, 4).and(0x0F0F0F0F).or(high.and(0x30303030));
+                    int g = 2 * half + part;
+                    FloatVector acc = FloatVector.fromArray(F512, lanes, at + Q8_KLanes.SUMS + 16 * g).mul(-32f);
+                    for (int s = 0; s < 4; s++) {
+                        FloatVector q = (FloatVector) codes.lanewise(LSHR, 8 * s).and(0xFF).convert(I2F, 0);
+                        acc = q.fma(FloatVector.fromArray(F512, lanes, at + 64 * g + 16 * s), acc);
+                    }
+                    total = acc.fma(scales.rearrange(SCALE_OF_LANE[g]), total);
+                }
+            }
+            int sumQA = ((IntVector) total.convert(F2I, 0)).reduceLanes(ADD);
+            sum += Fp16.read(w, x + D) * a.d[t * a.blocks + b] * sumQA;
+        }
+        return sum;
     }
 
     /**

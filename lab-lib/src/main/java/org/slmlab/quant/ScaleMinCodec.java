@@ -1,13 +1,21 @@
 package org.slmlab.quant;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.F2I;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.I512;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import org.slmlab.gguf.GgmlType;
 import org.slmlab.gguf.LittleEndian;
 
@@ -28,9 +36,11 @@ import org.slmlab.gguf.LittleEndian;
  * per super-block {@code d·d_a·Σ_j sc[j]·Σ q·a - dmin·d_a·Σ_j m[j]·Σ a}. Both sums are integers, computed
  * exactly; the min term needs only the activation block sums, never the codes.
  */
+@SuppressWarnings("unchecked") // an array of VectorShuffle<Float>
 abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4_KCodec, Q5_KCodec {
 
     static final int QK = KBlocks.QK_K;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final jdk.incubator.vector.VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
     static final int D = ScaleMinQuantizer.D;
     static final int DMIN = ScaleMinQuantizer.DMIN;
@@ -40,10 +50,16 @@ abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4
 
     private final GgmlType type;
     private final int bytes;
+    /** Offset of the 4-bit codes in a block. */
+    private final int codes;
+    /** Offset of Q5_K's fifth bits, or -1. */
+    private final int highBits;
 
-    ScaleMinCodec(GgmlType type) {
+    ScaleMinCodec(GgmlType type, int codes, int highBits) {
         this.type = type;
         this.bytes = type.typeSize();
+        this.codes = codes;
+        this.highBits = highBits;
     }
 
     @Override
@@ -139,6 +155,12 @@ abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4
      * dequantizing the 256 weights.
      */
     static void unpackScales(MemorySegment src, long x, float d, float dmin, float[] scaled) {
+        FloatVector multiplier = FloatVector.broadcast(F512, d).blend(dmin, MIN_LANES);
+        scalesAndMins(src, x).mul(multiplier).intoArray(scaled, 0);
+    }
+
+    /** The integers {@code sc[0..7]} and {@code m[0..7]} of the super-block at {@code x}, as 16 float lanes. */
+    private static FloatVector scalesAndMins(MemorySegment src, long x) {
         int w0 = src.get(LittleEndian.INT, x + SCALES);
         int w1 = src.get(LittleEndian.INT, x + SCALES + 4);
         int w2 = src.get(LittleEndian.INT, x + SCALES + 8);
@@ -147,12 +169,85 @@ abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4
                 .withLane(1, (w2 & 0x0F0F0F0F) | ((w0 >>> 6) & 0x03030303) << 4)        // scales 4-7
                 .withLane(2, w1 & 0x3F3F3F3F)                                          // mins 0-3
                 .withLane(3, ((w2 >>> 4) & 0x0F0F0F0F) | ((w1 >>> 6) & 0x03030303) << 4); // mins 4-7
-        FloatVector multiplier = FloatVector.broadcast(F512, d).blend(dmin, MIN_LANES);
-        ((FloatVector) packed.reinterpretAsBytes().convertShape(B2F, F512, 0)).mul(multiplier).intoArray(scaled, 0);
+        return (FloatVector) packed.reinterpretAsBytes().convertShape(B2F, F512, 0);
     }
 
     /** Lanes 8-15 of {@link #unpackScales}: the mins, scaled by {@code dmin}. */
     private static final VectorMask<Float> MIN_LANES = VectorMask.fromLong(F512, 0xFF00L);
+
+    /**
+     * The order in which {@link #dotRow} meets the codes ({@link Q8_KLanes}): 64 bytes of codes are two 32-byte
+     * groups, whose low nibbles are sub-blocks {@code 4L} and {@code 4L + 2} (for the bytes {@code 64L ..}) and
+     * whose high nibbles are sub-blocks {@code 4L + 1} and {@code 4L + 3}.
+     */
+    private static final Q8_KLanes.Order LANE_ORDER = new Q8_KLanes.Order(0, 64, 32, 96, 128, 192, 160, 224);
+    /** Lanes 0-7 of group {@code g = 2L + nibble} are in sub-block {@code 4L + nibble}, lanes 8-15 two further. */
+    private static final VectorShuffle<Float>[] SCALE_OF_LANE = new VectorShuffle[4];
+    /** The bit of {@code qh} that is bit 4 of the codes of group {@code g}: the lanes' sub-block numbers. */
+    private static final IntVector[] HIGH_BIT_OF_GROUP = new IntVector[4];
+    private static final VectorShuffle<Integer> QH_TWICE = KBlocks.repeatHalf(0);
+
+    static {
+        for (int g = 0; g < 4; g++) {
+            int sub = 4 * (g / 2) + g % 2;
+            SCALE_OF_LANE[g] = VectorShuffle.fromOp(F512, k -> k < 8 ? sub : sub + 2);
+            HIGH_BIT_OF_GROUP[g] = KBlocks.halves(sub, sub + 2);
+        }
+    }
+
+    @Override
+    public final Q8_KLanes.Order laneOrder() {
+        return LANE_ORDER;
+    }
+
+    /**
+     * One weight row times activation row {@code t}, without decoding the row first: per super-block ggml's
+     * exact integers {@code Σ_j sc[j]·Σ q·a} (in float lanes) and {@code Σ_j m[j]·Σ a}.
+     *
+     * <p>The codes are read 64 bytes at a time as 16 int lanes; a nibble of each of a lane's four bytes
+     * becomes floats with a shift and a mask (Q5_K adds its fifth bit from {@code qh}) and meets its activation,
+     * which {@link Q8_KLanes} put in the same lane, in an FMA. The four products of a lane share a sub-block,
+     * so a group's lanes are multiplied by their scales once. The min term is one product of the unpacked mins
+     * with the activations' pair sums.
+     *
+     * <p>Exactness: a lane's group sum is at most 4·31·128, times a scale ≤ 63, four groups: 2·10⁶ < 2²⁴; the
+     * eight min products at most 63·32·128 each. All are exact integers in floats, added up exactly (the main
+     * sum as ints), then scaled as the scalar reference does: the result is {@link #dotScalar}'s bit for bit.
+     */
+    @Override
+    public final float dotRow(MemorySegment w, long row, Q8_KLanes a, int t) {
+        float[] lanes = a.lanes;
+        float sum = 0;
+        for (int b = 0; b < a.blocks; b++) {
+            long x = row + (long) b * bytes;
+            int at = (t * a.blocks + b) * Q8_KLanes.STRIDE;
+            FloatVector scalesMins = scalesAndMins(w, x);
+            // exact in any order (see above), so the float reduction's order does not matter here
+            float minSum = scalesMins.mul(FloatVector.fromArray(F512, lanes, at + Q8_KLanes.PAIRS)).reduceLanes(ADD);
+            FloatVector total = FloatVector.zero(F512);
+            for (int half = 0; half < 2; half++) {
+                IntVector qs = IntVector.fromMemorySegment(I512, w, x + codes + 64 * half, LE);
+                for (int nibble = 0; nibble < 2; nibble++) {
+                    int g = 2 * half + nibble;
+                    IntVector q = qs.lanewise(LSHR, 4 * nibble).and(0x0F0F0F0F);
+                    if (highBits >= 0) { // Q5_K: bit j of qh[l] is bit 4 of the code of weight 32j + l
+                        q = q.or(IntVector.fromMemorySegment(I512, w, x + highBits, LE).rearrange(QH_TWICE)
+                                .lanewise(LSHR, HIGH_BIT_OF_GROUP[g]).and(0x01010101).lanewise(LSHL, 4));
+                    }
+                    FloatVector acc = FloatVector.zero(F512);
+                    for (int s = 0; s < 4; s++) {
+                        FloatVector v = (FloatVector) q.lanewise(LSHR, 8 * s).and(0xFF).convert(I2F, 0);
+                        acc = v.fma(FloatVector.fromArray(F512, lanes, at + 64 * g + 16 * s), acc);
+                    }
+                    total = acc.fma(scalesMins.rearrange(SCALE_OF_LANE[g]), total);
+                }
+            }
+            int sumQA = ((IntVector) total.convert(F2I, 0)).reduceLanes(ADD);
+            float da = a.d[t * a.blocks + b];
+            sum += Fp16.read(w, x + D) * da * sumQA - Fp16.read(w, x + DMIN) * da * minSum;
+        }
+        return sum;
+    }
 
     /** {@code Σ_j m[j]·Σ a} over the super-block: the integer part of the min term. */
     private static int minTerm(MemorySegment w, long x, MemorySegment act, long a) {

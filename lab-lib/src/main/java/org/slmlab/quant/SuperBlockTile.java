@@ -29,15 +29,22 @@ import jdk.incubator.vector.VectorSpecies;
  * just as accurate on average, but it moves results off llama.cpp's by an ulp here and there, and an ulp is
  * enough to flip an activation's rounding to Q8_K in the next layer (GoldenParityTest saw it happen).
  *
- * <p>The layout of the work: the activation rows are converted once per call; four weight rows at a time are
- * decoded into a float scratch (4·n floats, in L1 cache) and multiplied with every activation row — one
- * activation load feeds four FMAs, and the four accumulators hide the FMA latency. During prompt processing a
- * weight row is decoded once for the whole batch; during generation the decoding is most of the work.
+ * <p>Two kernels share these sums. Generation (fewer than {@link #MIN_ACTS} activation rows) runs each codec's
+ * {@link Decoder#dotRow}: it unpacks the codes straight into float lanes and multiplies them with activations
+ * laid out once per call in the codec's lane order ({@link Q8_KLanes}), writing nothing in between — each weight
+ * is used once, so a decoded copy would only cost stores and loads. Prompt processing decodes four weight rows at
+ * a time into a float scratch (4·n floats, in L1 cache) and multiplies them with every activation row — one
+ * activation load feeds four FMAs, and the four accumulators hide the FMA latency.
  */
 final class SuperBlockTile {
 
     private static final int QK = KBlocks.QK_K;
     private static final int ROWS = 4;
+    /**
+     * From this many activation rows on, decoding a weight row once into floats for all of them beats reading
+     * each (row, activation) pair straight from the packed blocks.
+     */
+    static final int MIN_ACTS = 4;
     private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
 
     /** How a k-quant gives its super-blocks to the tile kernel. */
@@ -54,24 +61,37 @@ final class SuperBlockTile {
         void decodeIntegers(MemorySegment w, long x, float[] ints, int at, float[] scales, int[] mins, int k,
                             float[] scratch);
 
-        /** One row times one activation: the tile kernel on a 1 × 1 tile, so both entry points run one code. */
+        /** How {@link #dotRow} wants the activations laid out. */
+        Q8_KLanes.Order laneOrder();
+
+        /**
+         * The dot product of the weight row at {@code row} with activation row {@code t} of {@code a}, computed
+         * straight from the packed blocks — generation's kernel, where each weight is used once.
+         */
+        float dotRow(MemorySegment w, long row, Q8_KLanes a, int t);
+
         @Override
         default float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-            float[] out = new float[1];
-            multiply(this, w, wOffset, 0, 1, act, actOffset, 0, 1, n, out, 0, 1);
-            return out[0];
+            return dotRow(w, wOffset, new Q8_KLanes(laneOrder(), act, actOffset, 0, 1, n), 0);
         }
 
         @Override
         default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
                              MemorySegment act, long actOffset, long actRowBytes, int acts,
                              int n, float[] out, int outOffset, int outStride) {
-            if (Simd.FAST) {
-                multiply(this, w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out, outOffset,
-                        outStride);
-            } else {
+            if (!Simd.FAST) {
                 QuantCodec.super.dotTile(w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out,
                         outOffset, outStride);
+            } else if (acts < MIN_ACTS) {
+                Q8_KLanes a = new Q8_KLanes(laneOrder(), act, actOffset, actRowBytes, acts, n);
+                for (int t = 0; t < acts; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        out[outOffset + t * outStride + r] = dotRow(w, wOffset + r * wRowBytes, a, t);
+                    }
+                }
+            } else {
+                multiply(this, w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out, outOffset,
+                        outStride);
             }
         }
     }
