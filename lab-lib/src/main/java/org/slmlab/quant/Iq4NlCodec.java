@@ -19,7 +19,7 @@ import org.slmlab.gguf.GgmlType;
  * with the smallest (importance-weighted) squared error. Its dot product pairs a block with a Q8_0 activation
  * block: an integer sum of level × int8, scaled once by {@code d_w · d_a}.
  */
-public final class Iq4NlCodec implements QuantCodec {
+public final class Iq4NlCodec extends BlockCodec {
 
     private static final int QK = GgmlType.IQ4_NL.blockSize();
     private static final int BLOCK_BYTES = GgmlType.IQ4_NL.typeSize();
@@ -29,14 +29,8 @@ public final class Iq4NlCodec implements QuantCodec {
     /** In a Q8_0 block the int8 quants follow the fp16 scale. */
     private static final int Q8_QS = 2;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.IQ4_NL;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_0;
+    public Iq4NlCodec() {
+        super(GgmlType.IQ4_NL, GgmlType.Q8_0);
     }
 
     @Override

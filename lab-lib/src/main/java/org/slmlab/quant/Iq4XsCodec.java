@@ -21,7 +21,7 @@ import org.slmlab.gguf.LittleEndian;
  * Trading IQ4_NL's fp16 scale per 32 weights for a 6-bit one saves a quarter bit a weight. The dot product
  * pairs a super-block with a Q8_K activation block.
  */
-public final class Iq4XsCodec implements QuantCodec {
+public final class Iq4XsCodec extends BlockCodec {
 
     private static final int QK = GgmlType.IQ4_XS.blockSize();
     private static final int BLOCK_BYTES = GgmlType.IQ4_XS.typeSize();
@@ -29,14 +29,8 @@ public final class Iq4XsCodec implements QuantCodec {
     private static final int SCALES_L = 4;
     private static final int QS = 8;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.IQ4_XS;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_K;
+    public Iq4XsCodec() {
+        super(GgmlType.IQ4_XS, GgmlType.Q8_K);
     }
 
     /** The 6-bit scale of 32-block {@code b}, still offset by 32. */

@@ -52,10 +52,7 @@ final class Mxfp4Codec extends BlockCodec {
         for (int blk = 0; blk < n / QK; blk++) {
             int x = srcOffset + blk * QK;
             long base = dstOffset + (long) blk * TYPE_SIZE;
-            float amax = 0;
-            for (int j = 0; j < QK; j++) {
-                amax = Math.max(amax, Math.abs(src[x + j]));
-            }
+            float amax = absMax(src, x, QK);
             int e = Fp4.e8m0For(amax);
             float d = Fp4.e8m0Half(e);
             putU8(dst, base, e);

@@ -58,10 +58,7 @@ final class Nvfp4Codec extends BlockCodec {
             long base = dstOffset + (long) blk * TYPE_SIZE;
             for (int s = 0; s < N_SUB; s++) {
                 int x = srcOffset + blk * QK + s * SUB;
-                float amax = 0;
-                for (int j = 0; j < SUB; j++) {
-                    amax = Math.max(amax, Math.abs(src[x + j]));
-                }
+                float amax = absMax(src, x, SUB);
                 int scale = Fp4.toUe4m3(amax / 6.0f);
                 float d = Fp4.ue4m3Half(scale);
                 putU8(dst, base + s, scale);

@@ -56,10 +56,7 @@ final class Q2_0Codec extends BlockCodec {
         for (int blk = 0; blk < n / QK; blk++) {
             int x = srcOffset + blk * QK;
             long base = dstOffset + (long) blk * TYPE_SIZE;
-            float amax = 0;
-            for (int j = 0; j < QK; j++) {
-                amax = Math.max(amax, Math.abs(src[x + j]));
-            }
+            float amax = absMax(src, x, QK);
             float id = amax > 0 ? 1.0f / amax : 0.0f;
             Fp16.write(dst, base, amax);
             for (int b = 0; b < QK / 4; b++) {

@@ -36,7 +36,7 @@ import org.slmlab.gguf.GgmlType;
  * <p>Dot products take the activations as Q8_K: per super-block
  * {@code d_a·(d·Σ_j sc[j]·Σ q·a - dmin·Σ_j m[j]·Σ a)}, with Σ a from the Q8_K block sums.
  */
-public final class Q2_KCodec implements QuantCodec {
+public final class Q2_KCodec extends BlockCodec {
 
     private static final GgmlType TYPE = GgmlType.Q2_K;
     private static final int QK = KBlocks.QK_K;
@@ -48,14 +48,8 @@ public final class Q2_KCodec implements QuantCodec {
     private static final int DMIN = D + 2;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    @Override
-    public GgmlType type() {
-        return TYPE;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_K;
+    public Q2_KCodec() {
+        super(TYPE, GgmlType.Q8_K);
     }
 
     @Override

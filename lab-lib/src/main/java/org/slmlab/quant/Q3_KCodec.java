@@ -41,7 +41,7 @@ import org.slmlab.gguf.GgmlType;
  *
  * <p>Dot products take the activations as Q8_K: per super-block {@code d·d_a·Σ_j (s[j]-32)·Σ (q-4)·a}.
  */
-public final class Q3_KCodec implements QuantCodec {
+public final class Q3_KCodec extends BlockCodec {
 
     private static final GgmlType TYPE = GgmlType.Q3_K;
     private static final int QK = KBlocks.QK_K;
@@ -53,14 +53,8 @@ public final class Q3_KCodec implements QuantCodec {
     private static final int D = SCALES + 12;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    @Override
-    public GgmlType type() {
-        return TYPE;
-    }
-
-    @Override
-    public GgmlType vecDotType() {
-        return GgmlType.Q8_K;
+    public Q3_KCodec() {
+        super(TYPE, GgmlType.Q8_K);
     }
 
     /** The signed scale {@code s[j] - 32} of sub-block {@code j}. */

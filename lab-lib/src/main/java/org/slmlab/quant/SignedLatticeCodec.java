@@ -23,11 +23,10 @@ import org.slmlab.gguf.LittleEndian;
  * scaled by a per-type constant (the multiplier is an odd integer {@code 2s + 1}; the constant undoes the
  * factor ggml leaves out of it).
  */
-abstract class SignedLatticeCodec implements QuantCodec {
+abstract class SignedLatticeCodec extends BlockCodec {
 
     private static final int QK = 256;
 
-    private final GgmlType type;
     final LatticeCodebook grid;
     private final int blockBytes;
     /** ggml's final factor of the dot product (0.125 for IQ2, 0.25 for IQ3_XXS, 1 for IQ3_S). */
@@ -39,7 +38,7 @@ abstract class SignedLatticeCodec implements QuantCodec {
 
     SignedLatticeCodec(GgmlType type, LatticeCodebook grid, float dotFactor, QuantizerSettings settings,
             Supplier<GridQuantizer> newQuantizer) {
-        this.type = type;
+        super(type, GgmlType.Q8_K);
         this.grid = grid;
         this.blockBytes = type.typeSize();
         this.dotFactor = dotFactor;
@@ -108,7 +107,7 @@ abstract class SignedLatticeCodec implements QuantCodec {
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
         if (requiresImportance()) {
-            Importance.require(type, importance, n);
+            Importance.require(type(), importance, n);
         }
         GridQuantizer quantizer = quantizer();
         int blockSize = quantizer.blockSize();
@@ -145,16 +144,6 @@ abstract class SignedLatticeCodec implements QuantCodec {
             Fp16.write(dst, block, d * settings.fudge());
             storeScales(dst, block, 1 / d, scales);
         }
-    }
-
-    @Override
-    public final GgmlType type() {
-        return type;
-    }
-
-    @Override
-    public final GgmlType vecDotType() {
-        return GgmlType.Q8_K;
     }
 
     @Override

@@ -19,18 +19,17 @@ import org.slmlab.gguf.LittleEndian;
  * ggml's {@code vec_dot_iq1_s_q8_K} / {@code vec_dot_iq1_m_q8_K} compute it: per super-block
  * {@code d · d_act · (Σ_g m_g·Σ_j grid·q8 + 0.125 · Σ_g m_g·shift_g·Σ_j q8)}, both sums exact integers.
  */
-abstract class TernaryLatticeCodec implements QuantCodec {
+abstract class TernaryLatticeCodec extends BlockCodec {
 
     private static final int QK = 256;
     /** ggml's IQ1S_DELTA and IQ1M_DELTA. */
     static final float DELTA = 0.125f;
     static final LatticeCodebook GRID = LatticeCodebook.IQ1_S;
 
-    private final GgmlType type;
     private final int blockBytes;
 
     TernaryLatticeCodec(GgmlType type) {
-        this.type = type;
+        super(type, GgmlType.Q8_K);
         this.blockBytes = type.typeSize();
     }
 
@@ -45,16 +44,6 @@ abstract class TernaryLatticeCodec implements QuantCodec {
 
     /** Whether group {@code g} is shifted by −1/8 (else +1/8). */
     abstract boolean shiftedDown(MemorySegment src, long block, int g);
-
-    @Override
-    public final GgmlType type() {
-        return type;
-    }
-
-    @Override
-    public final GgmlType vecDotType() {
-        return GgmlType.Q8_K;
-    }
 
     @Override
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {

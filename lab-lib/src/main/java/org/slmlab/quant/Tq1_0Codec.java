@@ -90,10 +90,7 @@ final class Tq1_0Codec extends TiledBlockCodec {
         for (int blk = 0; blk < n / QK; blk++) {
             int x = srcOffset + blk * QK;
             long base = dstOffset + (long) blk * TYPE_SIZE;
-            float amax = 0;
-            for (int j = 0; j < QK; j++) {
-                amax = Math.max(amax, Math.abs(src[x + j]));
-            }
+            float amax = absMax(src, x, QK);
             float id = amax != 0 ? 1.0f / amax : 0.0f;
             Fp16.write(dst, base + D_OFFSET, amax);
             for (Group g : GROUPS) {
