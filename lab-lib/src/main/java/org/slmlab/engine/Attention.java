@@ -15,7 +15,8 @@ import org.slmlab.tensor.WorkerPool;
  *
  * <p>Positions before the batch come from the cache; the batch's own keys and values are read from the batch
  * (the caller stores them in the cache afterwards, and a sliding-window layer's ring could not hold a whole long
- * prompt at once).
+ * prompt at once). The batch's keys are first transposed like the cache's (see {@link KvCache}), so that
+ * {@link AttentionKernels} reads both the same way.
  *
  * <p>With an F16 cache, ggml's {@code mul_mat} semantics round the other operand to F16 as well: the query
  * before {@code K·q} (the caller does that), and the attention weights before {@code V·weights} (done here).
@@ -47,16 +48,24 @@ final class Attention {
      * @param pool null to run on the calling thread (used when an observer wants ordered callbacks)
      * @param q    {@code n} rows of all query heads
      * @param k    {@code n} rows of the batch's keys, rounded like the cache stores them
+     * @param kT   room for {@code n × keyWidth} numbers: the batch's keys, transposed
      * @param v    {@code n} rows of the batch's values, rounded likewise
      * @param out  {@code n} rows of all heads' outputs ({@code heads × valueHeadDim}); zero on entry
      */
-    static void compute(WorkerPool pool, ModelConfig cfg, int layer, KvCache cache, float[] q, float[] k, float[] v,
-            int n, int start, float scale, float[] out, ForwardObserver observer) {
+    static void compute(WorkerPool pool, ModelConfig cfg, int layer, KvCache cache, float[] q, float[] k, float[] kT,
+            float[] v, int n, int start, float scale, float[] out, ForwardObserver observer) {
         int heads = cfg.headCount();
+        int kw = cfg.keyWidth();
+        // Laid out like the cache's keys with n rows: number c of token t's key at c·n + t.
+        for (int t = 0; t < n; t++) {
+            for (int c = 0; c < kw; c++) {
+                kT[c * n + t] = k[t * kw + c];
+            }
+        }
         WorkerPool.RangeTask task = (from, to) -> {
             Scratch scratch = SCRATCH.get().fit(start + n, Math.max(cfg.headDim(), cfg.valueHeadDim()));
             for (int i = from; i < to; i++) {
-                head(cfg, layer, cache, q, k, v, start, i / heads, i % heads, scale, out, observer, scratch);
+                head(cfg, layer, cache, q, kT, v, n, start, i / heads, i % heads, scale, out, observer, scratch);
             }
         };
         if (pool == null) {
@@ -66,12 +75,16 @@ final class Attention {
         }
     }
 
-    private static void head(ModelConfig cfg, int layer, KvCache cache, float[] q, float[] k, float[] v, int start,
-            int t, int h, float scale, float[] out, ForwardObserver observer, Scratch scratch) {
+    /**
+     * Head {@code h} of batch token {@code t}. The positions it sees are {@code first .. pos}: the first
+     * {@code cached} of them are in the cache, in at most two runs of rows (a ring wraps around once), the rest
+     * are the batch's rows {@code fresh0 ..}.
+     */
+    private static void head(ModelConfig cfg, int layer, KvCache cache, float[] q, float[] kT, float[] v, int n,
+            int start, int t, int h, float scale, float[] out, ForwardObserver observer, Scratch scratch) {
         float[] scores = scratch.scores;
         int hd = cfg.headDim();
         int vd = cfg.valueHeadDim();
-        int kw = cfg.keyWidth();
         int vw = cfg.valueWidth();
         int kCol = h / cfg.groupSize() * hd;
         int vCol = h / cfg.groupSize() * vd;
@@ -80,10 +93,26 @@ final class Attention {
         // A sliding-window layer sees positions pos-window+1 .. pos; a global layer sees 0 .. pos.
         int first = cfg.isSlidingLayer(layer) ? Math.max(0, pos - cfg.slidingWindow() + 1) : 0;
         int count = pos + 1 - first;
-        for (int j = first; j <= pos; j++) {
-            float s = j < start ? cache.dotKey(layer, j, kCol, q, qOff, hd)
-                    : KvCache.dot(q, qOff, k, (j - start) * kw + kCol, hd);
-            scores[j - first] = s * scale;
+        int cached = Math.max(0, start - first);
+        int fresh = count - cached;
+        int fresh0 = first + cached - start;
+        int stride = cache.rows(layer);
+        int r0 = cached > 0 ? cache.row(layer, first) : 0;
+        int beforeWrap = Math.min(cached, stride - r0);
+        boolean f32 = cache.type() == GgmlType.F32;
+
+        if (f32) {
+            AttentionKernels.dots(q, qOff, cache.keys(layer), stride, kCol, r0, beforeWrap, hd, scores, 0);
+            AttentionKernels.dots(q, qOff, cache.keys(layer), stride, kCol, 0, cached - beforeWrap, hd, scores,
+                    beforeWrap);
+        } else {
+            for (int j = 0; j < cached; j++) {
+                scores[j] = cache.dotHalfKey(layer, first + j, kCol, q, qOff, hd);
+            }
+        }
+        AttentionKernels.dots(q, qOff, kT, n, kCol, fresh0, fresh, hd, scores, cached);
+        for (int j = 0; j < count; j++) {
+            scores[j] *= scale;
         }
         if (observer != null) {
             float[] all = new float[pos + 1];
@@ -93,19 +122,15 @@ final class Attention {
             observer.attention(layer, h, pos, all);
         }
         int oOff = t * cfg.headCount() * vd + h * vd;
-        if (cache.type() == GgmlType.F16) {
+        if (!f32) {
             halfAccumulate(cache, layer, v, start, first, pos, vCol, vw, scores, scratch.acc, out, oOff, vd);
             return;
         }
         Softmax.apply(scores, count);
-        for (int j = first; j <= pos; j++) {
-            float p = scores[j - first];
-            if (j < start) {
-                cache.addValue(layer, j, vCol, p, out, oOff, vd);
-            } else {
-                KvCache.addScaled(p, v, (j - start) * vw + vCol, out, oOff, vd);
-            }
-        }
+        float[] values = cache.values(layer);
+        AttentionKernels.weightedSum(scores, 0, values, vw, vCol, r0, beforeWrap, vd, out, oOff);
+        AttentionKernels.weightedSum(scores, beforeWrap, values, vw, vCol, 0, cached - beforeWrap, vd, out, oOff);
+        AttentionKernels.weightedSum(scores, cached, v, vw, vCol, fresh0, fresh, vd, out, oOff);
     }
 
     /**

@@ -24,6 +24,8 @@ final class ForwardBuffers {
     float[] q;
     float[] k;
     float[] v;
+    /** The batch's keys transposed, as {@link KvCache} stores keys: attention's working copy. */
+    float[] keysTransposed;
     /** All heads' attention outputs, the input of the output projection. */
     float[] attnOut;
     /** The output of the attention block's and the FFN's last projection. */
@@ -62,6 +64,7 @@ final class ForwardBuffers {
         q = new float[n * cfg.queryWidth()];
         k = new float[n * cfg.keyWidth()];
         v = new float[n * cfg.valueWidth()];
+        keysTransposed = new float[n * cfg.keyWidth()];
         attnOut = new float[n * cfg.headCount() * cfg.valueHeadDim()];
         proj = new float[n * d];
         gate = new float[n * ffWidth];

@@ -7,9 +7,16 @@ import org.slmlab.gguf.GgmlType;
  * The keys and values of every token seen so far, per layer, in F32 (what llama.cpp's golden logits used:
  * {@code type_k = type_v = f32}) or F16 (llama.cpp's default: half the memory).
  *
- * <p>Row {@code p} of a layer holds position {@code p}: all key heads side by side ({@code keyWidth} numbers),
- * and likewise for values. Storage grows in steps as the sequence does, up to {@code capacity} positions, so
- * a model with a 40k-token context does not reserve gigabytes for a short chat.
+ * <p>Row {@code p} of a layer holds position {@code p}: all value heads side by side ({@code valueWidth} numbers).
+ * Keys are stored the other way round, <em>transposed</em>: number c of every position's key (all heads side by
+ * side, {@code keyWidth} numbers) lies in one run of {@link #rows} floats, position after position. Attention
+ * multiplies a query with the keys of many positions, and with this layout the same number of 16 neighbouring
+ * positions' keys is one vector load: {@link AttentionKernels} takes 16 scores at once, each summed in plain
+ * order. (llama.cpp, without flash attention, stores the <em>values</em> transposed, for the same reason: its
+ * product of the attention weights with the values then reads rows.)
+ *
+ * <p>Storage grows in steps as the sequence does, up to {@code capacity} positions, so a model with a 40k-token
+ * context does not reserve gigabytes for a short chat.
  *
  * <p>A layer with a sliding window (Gemma 3's local layers) never looks further back than its window, so it keeps
  * only the last {@code window} positions, in a ring: position p lives in row {@code p % window}. (The tokens of
@@ -62,10 +69,10 @@ public final class KvCache {
         this.type = type;
         this.windows = windows.clone();
         boolean half = type == GgmlType.F16;
-        this.keys32 = half ? null : new float[layers][];
-        this.values32 = half ? null : new float[layers][];
-        this.keys16 = half ? new short[layers][] : null;
-        this.values16 = half ? new short[layers][] : null;
+        this.keys32 = half ? null : new float[layers][0];
+        this.values32 = half ? null : new float[layers][0];
+        this.keys16 = half ? new short[layers][0] : null;
+        this.values16 = half ? new short[layers][0] : null;
         ensure(Math.min(capacity, 256));
     }
 
@@ -94,13 +101,17 @@ public final class KvCache {
         }
         int grown = Math.min(capacity, Math.max(positions, allocated * 2));
         for (int l = 0; l < layers; l++) {
+            int old = rowsOf(l, allocated);
             int rows = rowsOf(l, grown);
+            if (rows == old) {
+                continue; // a full ring
+            }
             if (type == GgmlType.F16) {
-                keys16[l] = resize(keys16[l], rows * keyWidth);
-                values16[l] = resize(values16[l], rows * valueWidth);
+                keys16[l] = restride(keys16[l], new short[rows * keyWidth], old, rows);
+                values16[l] = Arrays.copyOf(values16[l], rows * valueWidth);
             } else {
-                keys32[l] = resize(keys32[l], rows * keyWidth);
-                values32[l] = resize(values32[l], rows * valueWidth);
+                keys32[l] = restride(keys32[l], new float[rows * keyWidth], old, rows);
+                values32[l] = Arrays.copyOf(values32[l], rows * valueWidth);
             }
         }
         allocated = grown;
@@ -115,16 +126,19 @@ public final class KvCache {
      * The row of position {@code pos} in layer {@code l}. A ring only grows while it is not full yet: until then
      * {@code pos < window} and the row is the position itself, so growing never moves a stored row.
      */
-    private int row(int l, int pos) {
+    int row(int l, int pos) {
         return windows[l] > 0 ? pos % windows[l] : pos;
     }
 
-    private static float[] resize(float[] a, int size) {
-        return a == null ? new float[size] : a.length == size ? a : Arrays.copyOf(a, size);
-    }
-
-    private static short[] resize(short[] a, int size) {
-        return a == null ? new short[size] : a.length == size ? a : Arrays.copyOf(a, size);
+    /**
+     * {@code grown} (a float[] or short[], like {@code keys}) holding the transposed keys of {@code keys}: each run
+     * of {@code oldRows} positions moves to the start of its longer run of {@code rows}.
+     */
+    private <A> A restride(A keys, A grown, int oldRows, int rows) {
+        for (int c = 0; c < keyWidth; c++) {
+            System.arraycopy(keys, c * oldRows, grown, c * rows, oldRows);
+        }
+        return grown;
     }
 
     /**
@@ -150,58 +164,51 @@ public final class KvCache {
         for (int pos = first; pos < start + n; pos++) {
             int t = pos - start;
             int r = row(layer, pos);
+            int stride = rows(layer);
             if (type == GgmlType.F16) {
-                toHalf(k, t * keyWidth, keys16[layer], r * keyWidth, keyWidth);
-                toHalf(v, t * valueWidth, values16[layer], r * valueWidth, valueWidth);
+                for (int c = 0; c < keyWidth; c++) {
+                    keys16[layer][c * stride + r] = Float.floatToFloat16(k[t * keyWidth + c]);
+                }
+                for (int c = 0; c < valueWidth; c++) {
+                    values16[layer][r * valueWidth + c] = Float.floatToFloat16(v[t * valueWidth + c]);
+                }
             } else {
-                System.arraycopy(k, t * keyWidth, keys32[layer], r * keyWidth, keyWidth);
+                for (int c = 0; c < keyWidth; c++) {
+                    keys32[layer][c * stride + r] = k[t * keyWidth + c];
+                }
                 System.arraycopy(v, t * valueWidth, values32[layer], r * valueWidth, valueWidth);
             }
         }
     }
 
-    private static void toHalf(float[] src, int srcOff, short[] dst, int dstOff, int n) {
-        for (int i = 0; i < n; i++) {
-            dst[dstOff + i] = Float.floatToFloat16(src[srcOff + i]);
-        }
+    /** Rows layer {@code layer} holds now: the length of a run of its transposed keys. */
+    int rows(int layer) {
+        return rowsOf(layer, allocated);
+    }
+
+    /** The F32 keys of {@code layer}, transposed: number c of the position in row r is at {@code c · rows + r}. */
+    float[] keys(int layer) {
+        return keys32[layer];
+    }
+
+    /** The F32 values of {@code layer}: the position in row r starts at {@code r · valueWidth}. */
+    float[] values(int layer) {
+        return values32[layer];
     }
 
     /**
-     * {@code Σ q[qOff+i] · key[i]} over {@code len} numbers of the stored key of position {@code pos}, starting at
-     * column {@code col} (a head), summed in order in float.
+     * {@code Σ q[qOff+i] · key[col+i]} over {@code len} numbers of the stored key of position {@code pos} in an F16
+     * cache ({@code col}: where a head starts), summed in order in float.
      */
-    float dotKey(int layer, int pos, int col, float[] q, int qOff, int len) {
-        int off = row(layer, pos) * keyWidth + col;
-        if (type == GgmlType.F32) {
-            return dot(q, qOff, keys32[layer], off, len);
-        }
+    float dotHalfKey(int layer, int pos, int col, float[] q, int qOff, int len) {
+        int r = row(layer, pos);
+        int stride = rows(layer);
         short[] k = keys16[layer];
         float s = 0f;
         for (int i = 0; i < len; i++) {
-            s += q[qOff + i] * Float.float16ToFloat(k[off + i]);
+            s += q[qOff + i] * Float.float16ToFloat(k[(col + i) * stride + r]);
         }
         return s;
-    }
-
-    /** {@code Σ a[aOff+i] · b[bOff+i]}, summed in order in float. */
-    static float dot(float[] a, int aOff, float[] b, int bOff, int len) {
-        float s = 0f;
-        for (int i = 0; i < len; i++) {
-            s += a[aOff + i] * b[bOff + i];
-        }
-        return s;
-    }
-
-    /** {@code out[outOff+i] += weight · x[xOff+i]}. */
-    static void addScaled(float weight, float[] x, int xOff, float[] out, int outOff, int len) {
-        for (int i = 0; i < len; i++) {
-            out[outOff + i] += weight * x[xOff + i];
-        }
-    }
-
-    /** {@code out[outOff+i] += weight · value[i]} for {@code len} numbers of the stored value of {@code pos} (F32). */
-    void addValue(int layer, int pos, int col, float weight, float[] out, int outOff, int len) {
-        addScaled(weight, values32[layer], row(layer, pos) * valueWidth + col, out, outOff, len);
     }
 
     /**

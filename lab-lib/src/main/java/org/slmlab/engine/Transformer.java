@@ -207,7 +207,7 @@ public final class Transformer {
         int outWidth = cfg.headCount() * cfg.valueHeadDim();
         float[] out = buf.attnOut;
         Arrays.fill(out, 0, n * outWidth, 0f);
-        Attention.compute(observer == null ? pool : null, cfg, layer, cache, q, k, v, n, start,
+        Attention.compute(observer == null ? pool : null, cfg, layer, cache, q, k, buf.keysTransposed, v, n, start,
                 preScaled ? 1f : cfg.attentionScale(), out, observer);
         cache.store(layer, start, n, k, v);
         if (lw.attnSubNorm() != null) {
