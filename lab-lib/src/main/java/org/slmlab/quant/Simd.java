@@ -37,23 +37,33 @@ public final class Simd {
     }
 
     /**
-     * The sum of a float vector's lanes in one fixed order: the upper half added to the lower, halving down to four
-     * lanes, then {@code (l0 + l2) + (l1 + l3)}. {@code reduceLanes(ADD)} promises no order for floats, and the
-     * interpreter's and C2's orders differ: the same dot product changed in its last bits once the JIT compiled
+     * The sum of a 512-bit float vector's lanes in one fixed order: the upper half added to the lower, halving down
+     * to four lanes, then {@code (l0 + l2) + (l1 + l3)}. {@code reduceLanes(ADD)} promises no order for floats, and
+     * the interpreter's and C2's orders differ: the same dot product changed in its last bits once the JIT compiled
      * it (two of three random vectors did), and through 8-bit activation rounding that changed logits by 0.1
      * and greedy tokens from one run to the next. This costs about what {@code reduceLanes} does.
+     *
+     * <p>Written for the JIT as much as for the reader. Each of these methods stays under 35 bytes of bytecode, the
+     * size C2 inlines at any call site, however rarely it runs: a kernel calls this once per row, and C2 may judge
+     * that call cold. And the first operation is one on a vector of a known shape ({@link #typed}): a method C2
+     * compiles on its own, not inlined, does not know which shape its {@code FloatVector} argument has, and then
+     * every vector operation on it falls back to plain Java that allocates — this sum once cost generation 15% of
+     * its time that way.
      */
     public static float sum(FloatVector v) {
-        if (v.length() == 16) {
-            v = halves(v, FloatVector.SPECIES_256);
-        }
-        if (v.length() == 8) {
-            v = halves(v, FloatVector.SPECIES_128);
-        }
-        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+        return sum4(halves(halves(typed(v), FloatVector.SPECIES_256), FloatVector.SPECIES_128));
+    }
+
+    /** {@code v} unchanged (−0 + x is x for every float, −0 and NaN included), as a vector C2 knows is 512-bit. */
+    private static FloatVector typed(FloatVector v) {
+        return FloatVector.broadcast(F512, -0f).add(v);
     }
 
     private static FloatVector halves(FloatVector v, VectorSpecies<Float> half) {
         return ((FloatVector) v.reinterpretShape(half, 0)).add((FloatVector) v.reinterpretShape(half, 1));
+    }
+
+    private static float sum4(FloatVector v) {
+        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
     }
 }
