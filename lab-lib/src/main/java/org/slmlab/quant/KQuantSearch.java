@@ -33,7 +33,7 @@ final class KQuantSearch {
      * null. Returns the scale (0 for an all-zero group, whose codes are all 0).
      */
     static float makeQxQuants(int n, int nmax, float[] x, int xo, byte[] L, int lo, float[] qw, int qwo) {
-        float max = LegacyQuantizers.signedAbsMax(x, xo, n);
+        float max = LegacyBlocks.signedAbsMax(x, xo, n);
         if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(L, lo, lo + n, (byte) 0);
             return 0f;
@@ -82,7 +82,7 @@ final class KQuantSearch {
      * x², then up to five rounds of coordinate descent that move single codes while the weighted fit improves.
      */
     static float makeQ3Quants(int n, int nmax, float[] x, int xo, byte[] L, int lo) {
-        float max = LegacyQuantizers.signedAbsMax(x, xo, n);
+        float max = LegacyBlocks.signedAbsMax(x, xo, n);
         if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(L, lo, lo + n, (byte) 0);
             return 0f;

@@ -28,6 +28,8 @@ public final class Q4_0Codec extends Int8BlockCodec {
     static final int QK = GgmlType.Q4_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q4_0.typeSize();
     static final int QS = 2;
+    private static final LegacyBlocks.Layout LAYOUT =
+            new LegacyBlocks.Layout(GgmlType.Q4_0, LegacyBlocks.NONE, LegacyBlocks.NONE, QS);
 
     public Q4_0Codec() {
         super(GgmlType.Q4_0, GgmlType.Q8_0);
@@ -35,16 +37,7 @@ public final class Q4_0Codec extends Int8BlockCodec {
 
     @Override
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        for (int b = 0; b < n / QK; b++) {
-            long block = offset + (long) b * BLOCK_BYTES;
-            int y = dstOffset + b * QK;
-            float d = Fp16.read(src, block);
-            for (int j = 0; j < QK / 2; j++) {
-                int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
-                dst[y + j] = ((packed & 0x0F) - 8) * d;
-                dst[y + j + QK / 2] = ((packed >>> 4) - 8) * d;
-            }
-        }
+        LegacyBlocks.dequantize(LAYOUT, src, offset, dst, dstOffset, n);
     }
 
     @Override
@@ -59,11 +52,10 @@ public final class Q4_0Codec extends Int8BlockCodec {
         }
     }
 
-    /** ggml's {@code quantize_q4_0}: see {@link LegacyQuantizers#quantizeSymmetric}. */
+    /** ggml's {@code quantize_q4_0}: see {@link LegacyBlocks#quantize}. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        LegacyQuantizers.quantizeSymmetric(src, srcOffset, dst, dstOffset, n, importance,
-                4, BLOCK_BYTES, LegacyQuantizers.NO_QH, QS);
+        LegacyBlocks.quantize(LAYOUT, src, srcOffset, dst, dstOffset, n, importance);
     }
 
     /** ggml's {@code ggml_vec_dot_q4_0_q8_0}. */

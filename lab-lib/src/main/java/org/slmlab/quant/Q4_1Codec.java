@@ -28,6 +28,7 @@ public final class Q4_1Codec extends ScaleMinBlockCodec {
     static final int QK = GgmlType.Q4_1.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q4_1.typeSize();
     static final int QS = 4;
+    private static final LegacyBlocks.Layout LAYOUT = new LegacyBlocks.Layout(GgmlType.Q4_1, M, LegacyBlocks.NONE, QS);
 
     public Q4_1Codec() {
         super(GgmlType.Q4_1);
@@ -35,17 +36,7 @@ public final class Q4_1Codec extends ScaleMinBlockCodec {
 
     @Override
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        for (int b = 0; b < n / QK; b++) {
-            long block = offset + (long) b * BLOCK_BYTES;
-            int y = dstOffset + b * QK;
-            float d = Fp16.read(src, block);
-            float m = Fp16.read(src, block + M);
-            for (int j = 0; j < QK / 2; j++) {
-                int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
-                dst[y + j] = (packed & 0x0F) * d + m;
-                dst[y + j + QK / 2] = (packed >>> 4) * d + m;
-            }
-        }
+        LegacyBlocks.dequantize(LAYOUT, src, offset, dst, dstOffset, n);
     }
 
     /** Multiply, then add — never a fused multiply-add, which would round once instead of twice. */
@@ -62,11 +53,10 @@ public final class Q4_1Codec extends ScaleMinBlockCodec {
         }
     }
 
-    /** ggml's {@code quantize_q4_1}: see {@link LegacyQuantizers#quantizeMinMax}. */
+    /** ggml's {@code quantize_q4_1}: see {@link LegacyBlocks#quantize}. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        LegacyQuantizers.quantizeMinMax(src, srcOffset, dst, dstOffset, n, importance,
-                4, BLOCK_BYTES, M, LegacyQuantizers.NO_QH, QS);
+        LegacyBlocks.quantize(LAYOUT, src, srcOffset, dst, dstOffset, n, importance);
     }
 
     /** ggml's {@code ggml_vec_dot_q4_1_q8_1}. */

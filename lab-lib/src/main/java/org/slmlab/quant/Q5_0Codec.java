@@ -29,6 +29,7 @@ public final class Q5_0Codec extends Int8BlockCodec {
     static final int BLOCK_BYTES = GgmlType.Q5_0.typeSize();
     static final int QH = 2;
     static final int QS = 6;
+    private static final LegacyBlocks.Layout LAYOUT = new LegacyBlocks.Layout(GgmlType.Q5_0, LegacyBlocks.NONE, QH, QS);
 
     public Q5_0Codec() {
         super(GgmlType.Q5_0, GgmlType.Q8_0);
@@ -42,17 +43,7 @@ public final class Q5_0Codec extends Int8BlockCodec {
 
     @Override
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        for (int b = 0; b < n / QK; b++) {
-            long block = offset + (long) b * BLOCK_BYTES;
-            int y = dstOffset + b * QK;
-            float d = Fp16.read(src, block);
-            int qh = src.get(LittleEndian.INT, block + QH);
-            for (int j = 0; j < QK / 2; j++) {
-                int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
-                dst[y + j] = (code(packed, qh, j) - 16) * d;
-                dst[y + j + QK / 2] = (code(packed, qh, j + QK / 2) - 16) * d;
-            }
-        }
+        LegacyBlocks.dequantize(LAYOUT, src, offset, dst, dstOffset, n);
     }
 
     @Override
@@ -70,10 +61,10 @@ public final class Q5_0Codec extends Int8BlockCodec {
         }
     }
 
-    /** ggml's {@code quantize_q5_0}: see {@link LegacyQuantizers#quantizeSymmetric}. */
+    /** ggml's {@code quantize_q5_0}: see {@link LegacyBlocks#quantize}. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        LegacyQuantizers.quantizeSymmetric(src, srcOffset, dst, dstOffset, n, importance, 5, BLOCK_BYTES, QH, QS);
+        LegacyBlocks.quantize(LAYOUT, src, srcOffset, dst, dstOffset, n, importance);
     }
 
     /** ggml's {@code ggml_vec_dot_q5_0_q8_0}. */

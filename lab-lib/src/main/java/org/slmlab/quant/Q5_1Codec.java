@@ -28,6 +28,7 @@ public final class Q5_1Codec extends ScaleMinBlockCodec {
     static final int BLOCK_BYTES = GgmlType.Q5_1.typeSize();
     static final int QH = 4;
     static final int QS = 8;
+    private static final LegacyBlocks.Layout LAYOUT = new LegacyBlocks.Layout(GgmlType.Q5_1, M, QH, QS);
 
     public Q5_1Codec() {
         super(GgmlType.Q5_1);
@@ -35,18 +36,7 @@ public final class Q5_1Codec extends ScaleMinBlockCodec {
 
     @Override
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        for (int b = 0; b < n / QK; b++) {
-            long block = offset + (long) b * BLOCK_BYTES;
-            int y = dstOffset + b * QK;
-            float d = Fp16.read(src, block);
-            float m = Fp16.read(src, block + M);
-            int qh = src.get(LittleEndian.INT, block + QH);
-            for (int j = 0; j < QK / 2; j++) {
-                int packed = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
-                dst[y + j] = Q5_0Codec.code(packed, qh, j) * d + m;
-                dst[y + j + QK / 2] = Q5_0Codec.code(packed, qh, j + QK / 2) * d + m;
-            }
-        }
+        LegacyBlocks.dequantize(LAYOUT, src, offset, dst, dstOffset, n);
     }
 
     /** Multiply, then add: no fused multiply-add, as in the reference. */
@@ -66,10 +56,10 @@ public final class Q5_1Codec extends ScaleMinBlockCodec {
         }
     }
 
-    /** ggml's {@code quantize_q5_1}: see {@link LegacyQuantizers#quantizeMinMax}. */
+    /** ggml's {@code quantize_q5_1}: see {@link LegacyBlocks#quantize}. */
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        LegacyQuantizers.quantizeMinMax(src, srcOffset, dst, dstOffset, n, importance, 5, BLOCK_BYTES, M, QH, QS);
+        LegacyBlocks.quantize(LAYOUT, src, srcOffset, dst, dstOffset, n, importance);
     }
 
     /** ggml's {@code ggml_vec_dot_q5_1_q8_1}. */
