@@ -106,9 +106,9 @@ final class Attention {
             AttentionKernels.dots(q, qOff, cache.keys(layer), stride, kCol, 0, cached - beforeWrap, hd, scores,
                     beforeWrap);
         } else {
-            for (int j = 0; j < cached; j++) {
-                scores[j] = cache.dotHalfKey(layer, first + j, kCol, q, qOff, hd);
-            }
+            AttentionKernels.dotsHalf(q, qOff, cache.halfKeys(layer), stride, kCol, r0, beforeWrap, hd, scores, 0);
+            AttentionKernels.dotsHalf(q, qOff, cache.halfKeys(layer), stride, kCol, 0, cached - beforeWrap, hd,
+                    scores, beforeWrap);
         }
         AttentionKernels.dots(q, qOff, kT, n, kCol, fresh0, fresh, hd, scores, cached);
         for (int j = 0; j < count; j++) {

@@ -196,19 +196,9 @@ public final class KvCache {
         return values32[layer];
     }
 
-    /**
-     * {@code Σ q[qOff+i] · key[col+i]} over {@code len} numbers of the stored key of position {@code pos} in an F16
-     * cache ({@code col}: where a head starts), summed in order in float.
-     */
-    float dotHalfKey(int layer, int pos, int col, float[] q, int qOff, int len) {
-        int r = row(layer, pos);
-        int stride = rows(layer);
-        short[] k = keys16[layer];
-        float s = 0f;
-        for (int i = 0; i < len; i++) {
-            s += q[qOff + i] * Float.float16ToFloat(k[(col + i) * stride + r]);
-        }
-        return s;
+    /** The F16 keys of {@code layer}, transposed like {@link #keys}. */
+    short[] halfKeys(int layer) {
+        return keys16[layer];
     }
 
     /**

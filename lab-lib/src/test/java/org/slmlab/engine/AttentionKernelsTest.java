@@ -31,6 +31,40 @@ class AttentionKernelsTest {
         }
     }
 
+    /**
+     * F16 keys (an F16 cache): {@code dotsHalf} loops over positions inside, and must still give each key's sum
+     * exactly as a loop over that one key does — whether or not C2 vectorizes it.
+     */
+    @Test
+    void halfKeysSumAsOneKeyAtATime() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int round = 0; round < 50; round++) {
+            for (int count : COUNTS) {
+                for (int len : WIDTHS) {
+                    int stride = count + r.nextInt(6);
+                    int r0 = r.nextInt(stride - count + 1);
+                    int col = r.nextInt(3) * len;
+                    float[] q = gaussian(r, len + 2);
+                    short[] halves = new short[3 * len * stride];
+                    for (int x = 0; x < halves.length; x++) {
+                        halves[x] = Float.floatToFloat16((float) r.nextGaussian());
+                    }
+                    float[] oneByOne = new float[count + 3];
+                    for (int j = 0; j < count; j++) {
+                        float s = 0f;
+                        for (int i = 0; i < len; i++) {
+                            s += q[2 + i] * Float.float16ToFloat(halves[(col + i) * stride + r0 + j]);
+                        }
+                        oneByOne[3 + j] = s;
+                    }
+                    float[] half = new float[count + 3];
+                    AttentionKernels.dotsHalf(q, 2, halves, stride, col, r0, count, len, half, 3);
+                    assertArrayEquals(oneByOne, half, "scores of " + count + " F16 keys of width " + len);
+                }
+            }
+        }
+    }
+
     private static void check(SplittableRandom r, int count, int len) {
         int heads = 3;
         int width = heads * len;
