@@ -1,6 +1,7 @@
 package org.slmlab.catalog;
 
 import java.util.Arrays;
+import org.slmlab.gguf.TensorInfo;
 
 /**
  * One tensor a model's GGUF file holds: its name, its shape (ggml order: {@code shape[0]} is the row length)
@@ -25,11 +26,7 @@ public record TensorSpec(String name, long[] shape, Role role) {
     }
 
     public long elementCount() {
-        long n = 1;
-        for (long d : shape) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
+        return TensorInfo.elementsOf(shape);
     }
 
     /** Row length (ggml {@code ne[0]}): quantization blocks run along it. */

@@ -36,6 +36,15 @@ public record TensorInfo(String name, GgmlType type, long[] shape, long offset, 
 
     /** The product of the shape (1 for a scalar). */
     public long elementCount() {
+        return elementsOf(shape);
+    }
+
+    /**
+     * The number of elements of a tensor of {@code shape}, the product of its axes; the catalog's tensor specs
+     * count theirs with it too, so that a spec and the file's tensor always agree. Overflow is an error, not a
+     * wrapped count.
+     */
+    public static long elementsOf(long[] shape) {
         long n = 1;
         for (long d : shape) {
             n = Math.multiplyExact(n, d);

@@ -23,7 +23,6 @@ import org.slmlab.gguf.LittleEndian;
 public final class Iq1MCodec extends TernaryLatticeCodec {
 
     private static final int QK = GgmlType.IQ1_M.blockSize();
-    private static final int BLOCK_BYTES = GgmlType.IQ1_M.typeSize();
     private static final int QS = 0;
     private static final int QH = QS + QK / 8;
     private static final int SCALES = QH + QK / 16;
@@ -44,7 +43,7 @@ public final class Iq1MCodec extends TernaryLatticeCodec {
     }
 
     public Iq1MCodec() {
-        super(GgmlType.IQ1_M);
+        super(GgmlType.IQ1_M, 16, GROUP_MAX_EPS, 0);
     }
 
     private static int scaleWord(MemorySegment src, long block, int k) {
@@ -85,130 +84,105 @@ public final class Iq1MCodec extends TernaryLatticeCodec {
     }
 
     @Override
-    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
-        TernarySearch search = TernarySearch.get();
-        TernarySearch.BestSplit best = new TernarySearch.BestSplit();
-        float[] weight = new float[16];
-        float[] scales = new float[QK / 16];
-        int[] shifts = new int[QK / 16];
-        int[] order = new int[16];
-        byte[] levels = new byte[16];
-        int[] points = new int[2];
-        float[][] groupLevels = new float[2][];
+    SplitSearch newSplitSearch() {
         float[][] px = new float[2][17];
         float[][] pw = new float[2][17];
         float[] qxUp = new float[2];
         float[] qxDown = new float[2];
         float[] q2Up = new float[2];
         float[] q2Down = new float[2];
-        for (int i = 0; i < n / QK; i++) {
-            long block = dstOffset + (long) i * BLOCK_BYTES;
-            dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
-            int x = srcOffset + i * QK;
-            float sigma2 = 2 * SignedLatticeCodec.sumOfSquares(src, x) / QK;
-            float maxScale = 0;
-            for (int b = 0; b < QK / 16; b++) {
-                int xb = x + 16 * b;
-                SignedLatticeCodec.weights(src, xb, importance, i * QK + 16 * b, sigma2, 0, weight, 16);
-                float max = TernarySearch.maxAbs(src, xb, 16);
-                if (max < GROUP_MAX_EPS) {
-                    scales[b] = 0;
-                    shifts[b] = 0;
-                    continue;
-                }
-                // Exhaustive search of the split into −1 | 0 | +1 over the sorted weights, for the 4 combinations
-                // of the two groups' shift signs (code: bit 1 = first group down, bit 0 = second group down).
-                // Prefix sums of w·x and w are kept per group of 8, as each group has its own shift; since the
-                // levels are evenly spaced (v0 − v1 = v1 − v2 = −1), a split's Σ w·x·q is T·v2 − S(i1) − S(i2).
-                TernarySearch.sortedOrder(src, xb, 16, order);
-                for (int j = 0; j < 16; j++) {
-                    int k = order[j];
-                    int h = k < 8 ? 0 : 1;
-                    px[h][j + 1] = px[h][j] + weight[k] * src[xb + k];
-                    px[1 - h][j + 1] = px[1 - h][j];
-                    pw[h][j + 1] = pw[h][j] + weight[k];
-                    pw[1 - h][j + 1] = pw[1 - h][j];
-                }
-                best.reset(max);
-                for (int i1 = 0; i1 <= 16; i1++) {
-                    for (int i2 = i1; i2 <= 16; i2++) {
-                        for (int h = 0; h < 2; h++) {
-                            float sx = px[h][i1] + px[h][i2];
-                            qxUp[h] = px[h][16] * UP2 - sx;
-                            qxDown[h] = px[h][16] * DOWN2 - sx;
-                            q2Up[h] = pw[h][16] * UP2 * UP2 + pw[h][i1] * UP_C1 + pw[h][i2] * UP_C2;
-                            q2Down[h] = pw[h][16] * DOWN2 * DOWN2 + pw[h][i1] * DOWN_C1 + pw[h][i2] * DOWN_C2;
-                        }
-                        for (int code = 0; code < 4; code++) {
-                            float sumqx = (code < 2 ? qxUp[0] : qxDown[0]) + (code % 2 == 0 ? qxUp[1] : qxDown[1]);
-                            float sumq2 = (code < 2 ? q2Up[0] : q2Down[0]) + (code % 2 == 0 ? q2Up[1] : q2Down[1]);
-                            best.offer(sumqx, sumq2, i1, i2, code);
-                        }
+        // The 4 combinations of the two groups' shift signs (code: bit 1 = first group down, bit 0 = second group
+        // down). Prefix sums of w·x and w are kept per group of 8, as each group has its own shift; since the
+        // levels are evenly spaced (v0 − v1 = v1 − v2 = −1), a split's Σ w·x·q is T·v2 − S(i1) − S(i2).
+        return (x, xb, weight, order, best) -> {
+            for (int j = 0; j < 16; j++) {
+                int k = order[j];
+                int h = k < 8 ? 0 : 1;
+                px[h][j + 1] = px[h][j] + weight[k] * x[xb + k];
+                px[1 - h][j + 1] = px[1 - h][j];
+                pw[h][j + 1] = pw[h][j] + weight[k];
+                pw[1 - h][j + 1] = pw[1 - h][j];
+            }
+            for (int i1 = 0; i1 <= 16; i1++) {
+                for (int i2 = i1; i2 <= 16; i2++) {
+                    for (int h = 0; h < 2; h++) {
+                        float sx = px[h][i1] + px[h][i2];
+                        qxUp[h] = px[h][16] * UP2 - sx;
+                        qxDown[h] = px[h][16] * DOWN2 - sx;
+                        q2Up[h] = pw[h][16] * UP2 * UP2 + pw[h][i1] * UP_C1 + pw[h][i2] * UP_C2;
+                        q2Down[h] = pw[h][16] * DOWN2 * DOWN2 + pw[h][i1] * DOWN_C1 + pw[h][i2] * DOWN_C2;
                     }
-                }
-                if (!best.found()) {
-                    scales[b] = 0;
-                    shifts[b] = 0;
-                    continue;
-                }
-                float scale = best.scale;
-                int bestCode = best.shift;
-                boolean negate = scale < 0;
-                TernarySearch.splitLevels(order, 16, best.i1, best.i2, negate, levels);
-                if (negate) {
-                    scale = -scale;
-                    bestCode = 3 - bestCode; // both groups' shifts flip
-                }
-                groupLevels[0] = shifted(bestCode, 0);
-                groupLevels[1] = shifted(bestCode, 1);
-                scale = search.snapToGrid(levels, 2, src, xb, weight, scale, groupLevels, points);
-                dst.set(JAVA_BYTE, block + QS + 2 * b, (byte) points[0]);
-                dst.set(JAVA_BYTE, block + QS + 2 * b + 1, (byte) points[1]);
-                dst.set(JAVA_BYTE, block + QH + b, (byte) (points[0] >> 8 | (points[1] >> 8) << 4));
-                scales[b] = scale;
-                shifts[b] = bestCode;
-                maxScale = maxScale > scale ? maxScale : scale;
-            }
-            if (maxScale == 0) {
-                continue;
-            }
-            // The 3-bit block scales, then the super-block scale refitted to them by least squares over all
-            // blocks (including the zero ones, whose points are point 0).
-            float d = maxScale / 15;
-            float id = 1 / d;
-            float sx = 0;
-            float s2 = 0;
-            int[] words = new int[4];
-            for (int b = 0; b < QK / 16; b++) {
-                int l = SignedLatticeCodec.oddScaleCode(id, scales[b], 7);
-                words[b / 4] |= l << 3 * (b % 4);
-                long qh = block + QH + b;
-                int h = (dst.get(JAVA_BYTE, qh) & 0xFF) | SHIFT_MASKS[shifts[b]];
-                dst.set(JAVA_BYTE, qh, (byte) h);
-                int xb = x + 16 * b;
-                SignedLatticeCodec.weights(src, xb, importance, i * QK + 16 * b, sigma2, 0, weight, 16);
-                for (int k = 0; k < 2; k++) {
-                    float[] xx = shifted(shifts[b], k);
-                    int point = (dst.get(JAVA_BYTE, block + QS + 2 * b + k) & 0xFF) | (h >> 4 * k & 7) << 8;
-                    for (int j = 0; j < 8; j++) {
-                        float w = weight[8 * k + j];
-                        float q = xx[search.level(point, j)] * (2 * l + 1);
-                        sx += w * q * src[xb + 8 * k + j];
-                        s2 += w * q * q;
+                    for (int code = 0; code < 4; code++) {
+                        float sumqx = (code < 2 ? qxUp[0] : qxDown[0]) + (code % 2 == 0 ? qxUp[1] : qxDown[1]);
+                        float sumq2 = (code < 2 ? q2Up[0] : q2Down[0]) + (code % 2 == 0 ? q2Up[1] : q2Down[1]);
+                        best.offer(sumqx, sumq2, i1, i2, code);
                     }
                 }
             }
-            if (s2 > 0) {
-                d = sx / s2;
-            }
-            int bits = Fp16.fromFloat(d * 1.1125f) & 0xFFFF; // ggml's empirical fudge factor
-            words[0] |= (bits & 0x000F) << 12;
-            words[1] |= (bits & 0x00F0) << 8;
-            words[2] |= (bits & 0x0F00) << 4;
-            words[3] |= bits & 0xF000;
-            for (int k = 0; k < 4; k++) {
-                dst.set(LittleEndian.SHORT, block + SCALES + 2L * k, (short) words[k]);
+        };
+    }
+
+    /** Both groups' shifts flip. */
+    @Override
+    int mirrored(int code) {
+        return 3 - code;
+    }
+
+    @Override
+    void shiftedLevels(int code, float[][] groupLevels) {
+        groupLevels[0] = shifted(code, 0);
+        groupLevels[1] = shifted(code, 1);
+    }
+
+    @Override
+    void storePoints(MemorySegment dst, long block, int b, int[] points) {
+        dst.set(JAVA_BYTE, block + QS + 2 * b, (byte) points[0]);
+        dst.set(JAVA_BYTE, block + QS + 2 * b + 1, (byte) points[1]);
+        dst.set(JAVA_BYTE, block + QH + b, (byte) (points[0] >> 8 | (points[1] >> 8) << 4));
+    }
+
+    @Override
+    void storeScales(MemorySegment dst, long block, float maxScale, float[] scales, int[] shifts,
+            float[] x, int xOff, float[] importance, int impOff, float sigma2) {
+        TernarySearch search = TernarySearch.get();
+        float[] weight = new float[16];
+        // The 3-bit block scales, then the super-block scale refitted to them by least squares over all
+        // blocks (including the zero ones, whose points are point 0).
+        float d = maxScale / 15;
+        float id = 1 / d;
+        float sx = 0;
+        float s2 = 0;
+        int[] words = new int[4];
+        for (int b = 0; b < QK / 16; b++) {
+            int l = SignedLatticeCodec.oddScaleCode(id, scales[b], 7);
+            words[b / 4] |= l << 3 * (b % 4);
+            long qh = block + QH + b;
+            int h = (dst.get(JAVA_BYTE, qh) & 0xFF) | SHIFT_MASKS[shifts[b]];
+            dst.set(JAVA_BYTE, qh, (byte) h);
+            int xb = xOff + 16 * b;
+            SignedLatticeCodec.weights(x, xb, importance, impOff + 16 * b, sigma2, 0, weight, 16);
+            for (int k = 0; k < 2; k++) {
+                float[] xx = shifted(shifts[b], k);
+                int point = (dst.get(JAVA_BYTE, block + QS + 2 * b + k) & 0xFF) | (h >> 4 * k & 7) << 8;
+                for (int j = 0; j < 8; j++) {
+                    float w = weight[8 * k + j];
+                    float q = xx[search.level(point, j)] * (2 * l + 1);
+                    sx += w * q * x[xb + 8 * k + j];
+                    s2 += w * q * q;
+                }
             }
         }
+        if (s2 > 0) {
+            d = sx / s2;
+        }
+        int bits = Fp16.fromFloat(d * 1.1125f) & 0xFFFF; // ggml's empirical fudge factor
+        words[0] |= (bits & 0x000F) << 12;
+        words[1] |= (bits & 0x00F0) << 8;
+        words[2] |= (bits & 0x0F00) << 4;
+        words[3] |= bits & 0xF000;
+        for (int k = 0; k < 4; k++) {
+            dst.set(LittleEndian.SHORT, block + SCALES + 2L * k, (short) words[k]);
+        }
     }
+
 }

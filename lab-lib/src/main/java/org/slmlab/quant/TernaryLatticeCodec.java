@@ -15,7 +15,8 @@ import org.slmlab.gguf.LittleEndian;
  * </pre>
  *
  * with an odd multiplier {@code 2s + 1} and a shift sign per group (shared by 4 or 2 groups). The subclasses say
- * where these live; this class turns that into dequantization and the dot product with a Q8_K activation, as
+ * where these live and how their quantizer picks the shifts; this class has ggml's quantizer loop around that,
+ * and turns the layout into dequantization and the dot product with a Q8_K activation, as
  * ggml's {@code vec_dot_iq1_s_q8_K} / {@code vec_dot_iq1_m_q8_K} compute it: per super-block
  * {@code d · d_act · (Σ_g m_g·Σ_j grid·q8 + 0.125 · Σ_g m_g·shift_g·Σ_j q8)}, both sums exact integers.
  */
@@ -27,10 +28,19 @@ abstract class TernaryLatticeCodec extends BlockCodec {
     static final LatticeCodebook GRID = LatticeCodebook.IQ1_S;
 
     private final int blockBytes;
+    /** Weights per block with its own scale: 32 (IQ1_S) or 16 (IQ1_M). */
+    private final int blockSize;
+    /** ggml's {@code GROUP_MAX_EPS_IQ1_S/_M}: a block whose largest |x| is below this is stored as zeros. */
+    private final float groupMaxEps;
+    /** The shift code a zero block keeps. */
+    private final int zeroBlockShift;
 
-    TernaryLatticeCodec(GgmlType type) {
+    TernaryLatticeCodec(GgmlType type, int blockSize, float groupMaxEps, int zeroBlockShift) {
         super(type, GgmlType.Q8_K);
         this.blockBytes = type.typeSize();
+        this.blockSize = blockSize;
+        this.groupMaxEps = groupMaxEps;
+        this.zeroBlockShift = zeroBlockShift;
     }
 
     /** The super-block scale {@code d}. */
@@ -44,6 +54,97 @@ abstract class TernaryLatticeCodec extends BlockCodec {
 
     /** Whether group {@code g} is shifted by −1/8 (else +1/8). */
     abstract boolean shiftedDown(MemorySegment src, long block, int g);
+
+    /**
+     * The exhaustive search of one block's split into −1 | 0 | +1 (see {@link TernarySearch}), which differs
+     * between the types in how the shift is chosen: it offers every split to {@code best}.
+     */
+    interface SplitSearch {
+        void search(float[] x, int xb, float[] weight, int[] order, TernarySearch.BestSplit best);
+    }
+
+    /** A search with its own working arrays, for one quantize call. */
+    abstract SplitSearch newSplitSearch();
+
+    /** The shift code of the mirrored split (−1 ↔ +1), whose scale is the negated one. */
+    abstract int mirrored(int shift);
+
+    /** Sets each group's shifted levels ({@link TernarySearch#SHIFT_UP} or {@code SHIFT_DOWN}) for {@code shift}. */
+    abstract void shiftedLevels(int shift, float[][] groupLevels);
+
+    /** Stores block {@code b}'s codebook points. */
+    abstract void storePoints(MemorySegment dst, long block, int b, int[] points);
+
+    /**
+     * Stores the super-block scale and the blocks' scale and shift codes, from the blocks' fitted scales (0 for a
+     * zero block) and their largest, {@code maxScale > 0}. The weights are at {@code x[xOff]}, their importance
+     * at {@code importance[impOff]} (IQ1_M refits the super-block scale with them).
+     */
+    abstract void storeScales(MemorySegment dst, long block, float maxScale, float[] scales, int[] shifts,
+            float[] x, int xOff, float[] importance, int impOff, float sigma2);
+
+    /**
+     * ggml's super-block loop of {@code quantize_row_iq1_s_impl} / {@code quantize_row_iq1_m_impl}: per block, the
+     * importance weights, the best split into three levels (zero blocks skipped), its groups moved onto the
+     * codebook; then the scales.
+     */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n, float[] importance) {
+        if (requiresImportance()) {
+            Importance.require(type(), importance, n);
+        }
+        TernarySearch search = TernarySearch.get();
+        SplitSearch splits = newSplitSearch();
+        TernarySearch.BestSplit best = new TernarySearch.BestSplit();
+        int groups = blockSize / 8;
+        float[] weight = new float[blockSize];
+        float[] scales = new float[QK / blockSize];
+        int[] shifts = new int[QK / blockSize];
+        int[] order = new int[blockSize];
+        byte[] levels = new byte[blockSize];
+        int[] points = new int[groups];
+        float[][] groupLevels = new float[groups][];
+        for (int i = 0; i < n / QK; i++) {
+            long block = dstOffset + (long) i * blockBytes;
+            dst.asSlice(block, blockBytes).fill((byte) 0);
+            int x = srcOffset + i * QK;
+            float sigma2 = 2 * SignedLatticeCodec.sumOfSquares(src, x) / QK;
+            float maxScale = 0;
+            for (int b = 0; b < QK / blockSize; b++) {
+                int xb = x + blockSize * b;
+                SignedLatticeCodec.weights(src, xb, importance, i * QK + blockSize * b, sigma2, 0, weight, blockSize);
+                scales[b] = 0;
+                shifts[b] = zeroBlockShift;
+                float max = TernarySearch.maxAbs(src, xb, blockSize);
+                if (max < groupMaxEps) {
+                    continue;
+                }
+                TernarySearch.sortedOrder(src, xb, blockSize, order);
+                best.reset(max);
+                splits.search(src, xb, weight, order, best);
+                if (!best.found()) {
+                    continue;
+                }
+                float scale = best.scale;
+                int shift = best.shift;
+                boolean negate = scale < 0;
+                TernarySearch.splitLevels(order, blockSize, best.i1, best.i2, negate, levels);
+                if (negate) {
+                    scale = -scale;
+                    shift = mirrored(shift);
+                }
+                shiftedLevels(shift, groupLevels);
+                scale = search.snapToGrid(levels, groups, src, xb, weight, scale, groupLevels, points);
+                storePoints(dst, block, b, points);
+                scales[b] = scale;
+                shifts[b] = shift;
+                maxScale = maxScale > scale ? maxScale : scale;
+            }
+            if (maxScale > 0) {
+                storeScales(dst, block, maxScale, scales, shifts, src, x, importance, i * QK, sigma2);
+            }
+        }
+    }
 
     @Override
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
