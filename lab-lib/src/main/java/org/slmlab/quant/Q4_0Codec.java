@@ -2,13 +2,10 @@ package org.slmlab.quant;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.slmlab.quant.Simd.F512;
-import static org.slmlab.quant.Simd.S256;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -77,22 +74,25 @@ public final class Q4_0Codec extends Int8BlockCodec {
     }
 
     /**
-     * Per block: the 16 packed bytes widen to short lanes once and split into the low and high nibbles (codes of
-     * weights 0..15 and 16..31); each half multiplies its 16 activation quants in short lanes and the halves add
-     * (|q − 8| ≤ 8, so a lane is at most 2·8·127 — exact in 16 bits); the lanes widen to int, convert to float
-     * and accumulate with the block's scale. One horizontal sum per row.
+     * Per block, in float lanes: the 16 packed bytes widen to 16 int lanes, split into the low and high nibbles
+     * (codes c of weights 0..15 and 16..31) and convert to float; lane i then takes c_lo·q_i + c_hi·q_{i+16} − 8·(q_i
+     * + q_{i+16}) in two fused multiply-adds (the −8 of every code moved onto the activation side, once per
+     * activation row: {@link WidenedActivation#pairSums}). Every term is an integer below 2¹⁶, so the lanes hold
+     * exactly the integers ggml sums; they are then scaled by the block's {@code d·d_a} into float accumulators,
+     * and one horizontal sum ends the row.
      */
     @Override
     float dotRow(MemorySegment w, long wOffset, WidenedActivation a, int n) {
         FloatVector acc = FloatVector.zero(F512);
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
-            ShortVector packed = BlockVectors.unsignedShorts(w, wb + QS);
-            ShortVector sums = packed.and((short) 0x0F).sub((short) 8).mul(ShortVector.fromArray(S256, a.q, b * QK))
-                    .add(packed.lanewise(VectorOperators.LSHR, 4).sub((short) 8)
-                            .mul(ShortVector.fromArray(S256, a.q, b * QK + QK / 2)));
-            float scale = Fp16.read(w, wb) * a.d[b];
-            acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
+            IntVector packed = BlockVectors.unsignedBytes(w, wb + QS);
+            FloatVector offsets = FloatVector.fromArray(F512, a.pairSums, b * QK / 2).mul(-8f);
+            FloatVector lanes = BlockVectors.floats(BlockVectors.highNibbles(packed))
+                    .fma(FloatVector.fromArray(F512, a.values, b * QK + QK / 2),
+                            BlockVectors.floats(BlockVectors.lowNibbles(packed))
+                                    .fma(FloatVector.fromArray(F512, a.values, b * QK), offsets));
+            acc = lanes.fma(FloatVector.broadcast(F512, Fp16.read(w, wb) * a.d[b]), acc);
         }
         return Simd.sum(acc);
     }

@@ -3,12 +3,10 @@ package org.slmlab.quant;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.slmlab.quant.Simd.B128;
 import static org.slmlab.quant.Simd.F512;
-import static org.slmlab.quant.Simd.S256;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
@@ -134,21 +132,21 @@ public final class Q8_0Codec extends Int8BlockCodec {
     }
 
     /**
-     * Per block: the two halves' 16 weight bytes times 16 activation quants in short lanes (see
-     * {@link BlockVectors#signedShorts}), the halves added (still ≤ 2·127² < 2¹⁵, exact), widened to ints and
-     * converted to float once, then accumulated with the block's scale in float lanes. The integer sum per
-     * block is exact like ggml's; only the float accumulation order differs, and one horizontal sum ends the
-     * row instead of one per block.
+     * Per block, in float lanes: the two halves' 16 weight bytes widen to ints and convert to float; lane i takes
+     * w_i·q_i + w_{i+16}·q_{i+16} in a multiply and a fused multiply-add (integers of at most 2·128², exact in a
+     * float: the block's integer sum is ggml's), then the lanes are scaled by the block's {@code d·d_a} into float
+     * accumulators. Only the float accumulation order differs from ggml's, and one horizontal sum ends the row.
      */
     @Override
     float dotRow(MemorySegment w, long wOffset, WidenedActivation a, int n) {
         FloatVector acc = FloatVector.zero(F512);
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
-            ShortVector sums = BlockVectors.signedShorts(w, wb + QS).mul(ShortVector.fromArray(S256, a.q, b * QK))
-                    .add(BlockVectors.signedShorts(w, wb + QS + 16).mul(ShortVector.fromArray(S256, a.q, b * QK + 16)));
-            float scale = Fp16.read(w, wb) * a.d[b];
-            acc = BlockVectors.floats(sums).fma(FloatVector.broadcast(F512, scale), acc);
+            FloatVector lanes = BlockVectors.floats(BlockVectors.signedBytes(w, wb + QS + QK / 2))
+                    .fma(FloatVector.fromArray(F512, a.values, b * QK + QK / 2),
+                            BlockVectors.floats(BlockVectors.signedBytes(w, wb + QS))
+                                    .mul(FloatVector.fromArray(F512, a.values, b * QK)));
+            acc = lanes.fma(FloatVector.broadcast(F512, Fp16.read(w, wb) * a.d[b]), acc);
         }
         return Simd.sum(acc);
     }

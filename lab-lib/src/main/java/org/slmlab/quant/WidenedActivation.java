@@ -21,8 +21,23 @@ import org.slmlab.gguf.LittleEndian;
  */
 final class WidenedActivation {
 
+    /** The span of {@link #pairSums}: a 32-quant block, lane i pairing quants i and i+16. */
+    private static final int PAIRS = 32;
+
     /** The quants, widened. */
     final short[] q;
+    /**
+     * The quants as floats, for the kernels that multiply in float lanes (Q4_0, Q8_0): a float FMA does 16
+     * multiply-adds in one instruction where 16-bit lanes need a multiply, an add and two widenings, and the
+     * products and their sums within a block are small integers, exact in a float.
+     */
+    final float[] values;
+    /**
+     * Per block, 16 lanes: {@code q[i] + q[i+16]}, the two quants that share lane i in those kernels (lane i holds
+     * weights i and i+16, as the low and high nibbles of a Q4_0 byte do). Q4_0 subtracts 8 from every code:
+     * Σ(c−8)·q = Σc·q − 8·Σq, and this is the Σq of each lane.
+     */
+    final float[] pairSums;
     /** Per block: the scale. */
     final float[] d;
     /** Per block: Q8_1's stored {@code s = d·Σq} (fp16, as ggml uses it); null for Q8_0 and Q8_K. */
@@ -30,6 +45,8 @@ final class WidenedActivation {
 
     private WidenedActivation(int n, int blocks, boolean sums) {
         q = new short[n];
+        values = new float[n];
+        pairSums = new float[n / 2];
         d = new float[blocks];
         sum = sums ? new float[blocks] : null;
     }
@@ -58,6 +75,14 @@ final class WidenedActivation {
             for (int j = 0; j < qk; j += S256.length()) {
                 ByteVector.fromMemorySegment(B128, act, block + quants + j, ByteOrder.LITTLE_ENDIAN)
                         .convertShape(VectorOperators.B2S, S256, 0).reinterpretAsShorts().intoArray(a.q, b * qk + j);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            a.values[i] = a.q[i];
+        }
+        for (int b = 0; b < n / PAIRS; b++) {
+            for (int i = 0; i < PAIRS / 2; i++) {
+                a.pairSums[b * PAIRS / 2 + i] = a.q[b * PAIRS + i] + a.q[b * PAIRS + PAIRS / 2 + i];
             }
         }
         return a;
