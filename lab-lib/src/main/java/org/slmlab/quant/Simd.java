@@ -27,6 +27,8 @@ public final class Simd {
     public static final boolean FAST = !SCALAR_ONLY && HAS_512_BIT;
 
     public static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> F128 = FloatVector.SPECIES_128;
     public static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     public static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
     public static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
@@ -43,27 +45,17 @@ public final class Simd {
      * it (two of three random vectors did), and through 8-bit activation rounding that changed logits by 0.1
      * and greedy tokens from one run to the next. This costs about what {@code reduceLanes} does.
      *
-     * <p>Written for the JIT as much as for the reader. Each of these methods stays under 35 bytes of bytecode, the
-     * size C2 inlines at any call site, however rarely it runs: a kernel calls this once per row, and C2 may judge
-     * that call cold. And the first operation is one on a vector of a known shape ({@link #typed}): a method C2
-     * compiles on its own, not inlined, does not know which shape its {@code FloatVector} argument has, and then
-     * every vector operation on it falls back to plain Java that allocates — this sum once cost generation 15% of
-     * its time that way.
+     * <p>Written for the JIT as much as for the reader: one method, whose first operation is on a vector of a known
+     * shape (−0 + v, which changes no lane, not even a zero's sign or a NaN). Kernels call this once per row, and
+     * C2 may judge that call too cold to inline; compiled on its own, a method does not know which shape its
+     * {@code FloatVector} argument has, and every vector operation on it then falls back to plain Java that
+     * allocates. A helper method taking a vector would be the same trap (C2 compiles small helpers on their own
+     * too), so the halving steps are written out here. The fallback once cost generation 15–40% of its time.
      */
     public static float sum(FloatVector v) {
-        return sum4(halves(halves(typed(v), FloatVector.SPECIES_256), FloatVector.SPECIES_128));
-    }
-
-    /** {@code v} unchanged (−0 + x is x for every float, −0 and NaN included), as a vector C2 knows is 512-bit. */
-    private static FloatVector typed(FloatVector v) {
-        return FloatVector.broadcast(F512, -0f).add(v);
-    }
-
-    private static FloatVector halves(FloatVector v, VectorSpecies<Float> half) {
-        return ((FloatVector) v.reinterpretShape(half, 0)).add((FloatVector) v.reinterpretShape(half, 1));
-    }
-
-    private static float sum4(FloatVector v) {
-        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+        FloatVector x = FloatVector.broadcast(F512, -0f).add(v);
+        FloatVector half = ((FloatVector) x.reinterpretShape(F256, 0)).add((FloatVector) x.reinterpretShape(F256, 1));
+        FloatVector q = ((FloatVector) half.reinterpretShape(F128, 0)).add((FloatVector) half.reinterpretShape(F128, 1));
+        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3));
     }
 }
