@@ -2,6 +2,7 @@ package org.slmlab.engine;
 
 import org.slmlab.gguf.GgmlType;
 import org.slmlab.model.ModelConfig;
+import org.slmlab.tensor.GgmlSum;
 import org.slmlab.tensor.Softmax;
 import org.slmlab.tensor.WorkerPool;
 
@@ -27,6 +28,7 @@ final class Attention {
     private static final class Scratch {
         float[] scores = new float[256];
         float[] acc = new float[0];
+        float[] lanes = new float[0];
 
         Scratch fit(int positions, int width) {
             if (scores.length < positions) {
@@ -34,6 +36,7 @@ final class Attention {
             }
             if (acc.length < width) {
                 acc = new float[width];
+                lanes = new float[GgmlSum.LANES * width];
             }
             return this;
         }
@@ -118,7 +121,7 @@ final class Attention {
             float[] all = new float[pos + 1];
             java.util.Arrays.fill(all, 0, first, Float.NEGATIVE_INFINITY); // masked: weight 0
             System.arraycopy(scores, 0, all, first, count);
-            Softmax.apply(all, pos + 1);
+            Softmax.apply(all, pos + 1, 0, kvViewLength(pos));
             observer.attention(layer, h, pos, all);
         }
         int oOff = t * cfg.headCount() * vd + h * vd;
@@ -126,11 +129,26 @@ final class Attention {
             halfAccumulate(cache, layer, v, start, first, pos, vCol, vw, scores, scratch.acc, out, oOff, vd);
             return;
         }
-        Softmax.apply(scores, count);
+        Softmax.apply(scores, count, first, kvViewLength(pos));
+        // Each position's share goes to the lane of its position mod 16 (see AttentionKernels), then the lanes are
+        // reduced into the output.
         float[] values = cache.values(layer);
-        AttentionKernels.weightedSum(scores, 0, values, vw, vCol, r0, beforeWrap, vd, out, oOff);
-        AttentionKernels.weightedSum(scores, beforeWrap, values, vw, vCol, 0, cached - beforeWrap, vd, out, oOff);
-        AttentionKernels.weightedSum(scores, cached, v, vw, vCol, fresh0, fresh, vd, out, oOff);
+        float[] lanes = scratch.lanes;
+        java.util.Arrays.fill(lanes, 0, GgmlSum.LANES * vd, 0f);
+        AttentionKernels.weightedSum(scores, 0, values, vw, vCol, r0, beforeWrap, vd, lanes, first);
+        AttentionKernels.weightedSum(scores, beforeWrap, values, vw, vCol, 0, cached - beforeWrap, vd, lanes,
+                first + beforeWrap);
+        AttentionKernels.weightedSum(scores, cached, v, vw, vCol, fresh0, fresh, vd, lanes, first + cached);
+        AttentionKernels.reduceLanes(lanes, vd, out, oOff);
+    }
+
+    /**
+     * The length of llama.cpp's view of the KV cache when position {@code pos} is the last one filled: the cells
+     * in use rounded up to a multiple of 16 (llama.cpp pads to 32 or 256; only the multiple of 16 matters to
+     * {@link Softmax}).
+     */
+    private static int kvViewLength(int pos) {
+        return (pos + GgmlSum.LANES) / GgmlSum.LANES * GgmlSum.LANES;
     }
 
     /**

@@ -10,6 +10,7 @@ import org.slmlab.model.Linear;
 import org.slmlab.model.ModelConfig;
 import org.slmlab.model.ModelWeights;
 import org.slmlab.tensor.Activations;
+import org.slmlab.tensor.GgmlExp;
 import org.slmlab.tensor.MatMul;
 import org.slmlab.tensor.Matrix;
 import org.slmlab.tensor.QuantizedActivations;
@@ -235,7 +236,8 @@ public final class Transformer {
             for (int i = from; i < to; i++) {
                 float g = gate[i];
                 float a = switch (activation) {
-                    case SILU -> Activations.silu(g);
+                    // ggml's SwiGLU loop: vector lanes for all but a row's last ff mod 16 elements.
+                    case SILU -> GgmlExp.inVectorPart(i % ff, ff) ? Activations.silu(g) : Activations.siluLeftover(g);
                     case GELU_TANH -> Activations.geluTanh(g);
                     case RELU_SQUARED -> Activations.reluSquared(g);
                 };

@@ -6,9 +6,17 @@ public final class Activations {
     private Activations() {
     }
 
-    /** {@code silu(x) = x · sigmoid(x)}. */
+    /**
+     * {@code silu(x) = x · sigmoid(x) = x / (1 + e^(−x))}, in float as ggml's vector loop computes it (with its
+     * exponential, {@link GgmlExp#vector}) for all but the last {@code n mod 16} elements of a row.
+     */
     public static float silu(float x) {
-        return (float) (x / (1.0 + Math.exp(-x)));
+        return x / (1f + GgmlExp.vector(0f - x));
+    }
+
+    /** SiLU of the leftover elements of a row, which ggml computes one at a time with {@code expf}. */
+    public static float siluLeftover(float x) {
+        return x / (1f + GgmlExp.scalar(-x));
     }
 
     /**

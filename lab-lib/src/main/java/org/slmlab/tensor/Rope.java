@@ -83,8 +83,10 @@ public final class Rope {
                 int b = style == RopeStyle.NORM ? a + 1 : a + half;
                 float x0 = x[a];
                 float x1 = x[b];
-                x[a] = x0 * cos - x1 * sin;
-                x[b] = x0 * sin + x1 * cos;
+                // ggml's C++ is compiled with floating-point contraction (GCC's default): the first product of
+                // each line is fused with the addition, the second is rounded on its own.
+                x[a] = Math.fma(x0, cos, -(x1 * sin));
+                x[b] = Math.fma(x0, sin, x1 * cos);
             }
         }
     }

@@ -16,7 +16,7 @@ import org.slmlab.quant.Simd;
 class AttentionKernelsTest {
 
     private static final int[] COUNTS = {0, 1, 2, 15, 16, 17, 31, 33, 64, 100};
-    private static final int[] WIDTHS = {16, 64, 80, 128, 256};
+    private static final int[] WIDTHS = {8, 16, 64, 80, 128, 200, 256};
 
     @Test
     void fastPathsGiveTheScalarBits() {
@@ -81,11 +81,32 @@ class AttentionKernelsTest {
 
         float[] values = gaussian(r, stride * width);
         float[] weights = gaussian(r, count + 1);
-        float[] outScalar = gaussian(r, len + 4); // the sum adds onto what the output holds
-        float[] outFast = outScalar.clone();
-        AttentionKernels.weightedSumScalar(weights, 1, values, width, col, r0, count, len, outScalar, 4);
-        AttentionKernels.weightedSumFast(weights, 1, values, width, col, r0, count, len, outFast, 4);
-        assertArrayEquals(outScalar, outFast, "weighted sum of " + count + " values of width " + len);
+        int lane0 = r.nextInt(16);
+        float[] lanesScalar = gaussian(r, 16 * len); // the sum adds onto what the lanes hold
+        float[] lanesFast = lanesScalar.clone();
+        AttentionKernels.weightedSumScalar(weights, 1, values, width, col, r0, count, len, lanesScalar, lane0);
+        AttentionKernels.weightedSumFast(weights, 1, values, width, col, r0, count, len, lanesFast, lane0);
+        assertArrayEquals(lanesScalar, lanesFast, "weighted sum of " + count + " values of width " + len);
+    }
+
+    @Test
+    void lanesReduceInTheRegisterOrder() {
+        assumeTrue(Simd.HAS_512_BIT, "no 512-bit vectors: the fast paths never run on this CPU");
+        SplittableRandom r = new SplittableRandom(9);
+        for (int len : WIDTHS) {
+            float[] lanes = gaussian(r, 16 * len);
+            float[] expected = new float[len];
+            float[] column = new float[16];
+            for (int i = 0; i < len; i++) {
+                for (int l = 0; l < 16; l++) {
+                    column[l] = lanes[l * len + i];
+                }
+                expected[i] = org.slmlab.tensor.GgmlSum.reduce16(column, 0);
+            }
+            float[] out = new float[len + 2];
+            AttentionKernels.reduceLanes(lanes, len, out, 2);
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, 2, len + 2), "width " + len);
+        }
     }
 
     private static float[] gaussian(SplittableRandom r, int n) {

@@ -17,6 +17,7 @@ import org.slmlab.gguf.GgmlType;
 import org.slmlab.gguf.TensorInfo;
 import org.slmlab.model.Model;
 import org.slmlab.quant.Codecs;
+import org.slmlab.quant.Simd;
 import org.slmlab.tensor.WorkerPool;
 import org.slmlab.testing.SharedReference;
 
@@ -63,27 +64,33 @@ class GoldenParityTest {
      * difference upstream, or a rounding not instrumented, such as Gemma's F16 GELU table). Their shape is still a
      * flip's: some positions still agree to 1e-6 (the PARITY line counts them), which a wrong kernel could not
      * do — the test asserts that there is one, and this bound (the largest value measured on the fast and the
-     * scalar path, rounded up). The fast and the scalar kernels sum in different orders, so which activations flip differs between
-     * the two paths; each path gives the same bits on every run (see {@code Simd.sum}).
+     * scalar path, rounded up). The fast and the scalar kernels sum in different orders, so which activations flip
+     * differs between the two paths; each path gives the same bits on every run (see {@code Simd.sum}). What is
+     * left here is the quantized dot products: their float sums are not yet in ggml's order (llamafile's
+     * {@code tinyBLAS_Q0_AVX} for Q8_0/Q4_0/Q5_0/IQ4_NL in a batch, {@code ggml_vec_dot_*} for the others).
      */
     static final java.util.Map<String, Double> UNPROVEN_FLIPS = java.util.Map.ofEntries(
-            java.util.Map.entry("mini-bitnet-TQ1_0", 0.3), // ternary weights: one Q8_K step moves logits 0.27
-            java.util.Map.entry("mini-bitnet-TQ2_0", 0.3),
             java.util.Map.entry("mini-gemma3-F16", 0.0025),
-            java.util.Map.entry("mini-llama-F16", 0.0015),
-            java.util.Map.entry("mini-phi3-F16", 0.002),
-            java.util.Map.entry("mini-qwen3-F16", 0.0025),
-            java.util.Map.entry("mini-llama-MXFP4", 0.04),
-            java.util.Map.entry("mini-qwen3-MXFP4", 0.065),
-            java.util.Map.entry("mini-llama-Q4_0", 0.035),
             java.util.Map.entry("mini-llama-Q4_1", 0.04),
             java.util.Map.entry("mini-llama-Q5_0", 0.035),
-            java.util.Map.entry("mini-llama-Q5_1", 0.035),
             java.util.Map.entry("mini-phi3-Q8_0", 0.045),
-            java.util.Map.entry("mini-qwen3-Q4_0", 0.1),
-            java.util.Map.entry("mini-qwen3-Q4_1", 0.045),
-            java.util.Map.entry("mini-qwen3-Q5_1", 0.1),
-            java.util.Map.entry("mini-qwen3-Q8_0", 0.09));
+            java.util.Map.entry("mini-qwen3-Q1_0", 0.075),
+            java.util.Map.entry("mini-qwen3-Q4_0", 0.065),
+            java.util.Map.entry("mini-qwen3-Q5_1", 0.09));
+
+    /**
+     * Models that equal llama.cpp bit for bit on the fast path: their matmuls are F16 (summed in tinyBLAS's order,
+     * see {@code FloatTile}) and every float step between them follows ggml's order (softmax and SiLU with ggml's
+     * vector exponential, attention sums in its lanes, RoPE with the compiler's fused multiply-adds). The test
+     * holds them to {@link #EXACT} there. The scalar references sum F16 products in double instead, so on that path
+     * activations flip and they keep a bound (the largest measured, rounded up).
+     */
+    static final java.util.Set<String> EXACT_ON_FAST_PATH = java.util.Set.of(
+            "mini-llama-F16", "mini-phi3-F16", "mini-qwen3-F16");
+    static final java.util.Map<String, Double> SCALAR_PATH_FLIPS = java.util.Map.of(
+            "mini-llama-F16", 0.0016,
+            "mini-phi3-F16", 0.0015,
+            "mini-qwen3-F16", 0.0021);
 
     static WorkerPool pool;
 
@@ -144,7 +151,12 @@ class GoldenParityTest {
                     + worst % vocab + "; positions within " + EXACT + ": " + exactPositions + " of " + tokens.length;
             System.out.printf("PARITY %-24s max|dlogit| = %.3g (target %.0g), exact positions %d/%d%n", stem, maxDiff,
                     target, exactPositions, tokens.length);
-            if (KNOWN_GAPS.containsKey(stem)) {
+            if (EXACT_ON_FAST_PATH.contains(stem) && Simd.FAST) {
+                assertTrue(maxDiff <= EXACT, where + ": this model matches llama.cpp exactly on the fast path");
+            } else if (!Simd.FAST && SCALAR_PATH_FLIPS.containsKey(stem)) {
+                assertTrue(maxDiff <= SCALAR_PATH_FLIPS.get(stem), where + " exceeds its scalar-path bound "
+                        + SCALAR_PATH_FLIPS.get(stem));
+            } else if (KNOWN_GAPS.containsKey(stem)) {
                 assertTrue(maxDiff <= KNOWN_GAPS.get(stem), where + " exceeds its known gap " + KNOWN_GAPS.get(stem));
             } else if (maxDiff > target) {
                 holdToTargetUpToRoundingFlips(stem, tf, tokens, expected, vocab, perPosition, exactPositions, target,
@@ -154,7 +166,7 @@ class GoldenParityTest {
             // Greedy continuation, one token at a time (llama.cpp: lowest id on ties, no stop at EOS).
             // Our error during generation is unknown (no reference logits there): for float weights take the
             // prompt's; for quantized weights a rounding flip may happen at any step and moves logits by up to
-            // 0.1 (the largest flip seen on prompt positions, mini-qwen3-Q4_0: 0.09; BitNet's ternary weights 0.27).
+            // 0.1 (the largest flip seen on prompt positions, mini-qwen3-Q5_1: 0.087; BitNet's ternary weights 0.19).
             double errorScale = floatWeightsOnly(model) ? maxDiff : Math.max(maxDiff, 0.1);
             float[] last = java.util.Arrays.copyOfRange(logits, logits.length - vocab, logits.length);
             for (int step = 0; step < greedy.length; step++) {

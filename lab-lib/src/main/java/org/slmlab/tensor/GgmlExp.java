@@ -1,0 +1,57 @@
+package org.slmlab.tensor;
+
+/**
+ * The exponential as ggml's x86 CPU backend computes it, bit for bit, for softmax and SiLU.
+ *
+ * <p>ggml does not call the C library's {@code expf} on whole vectors: with AVX-512 it evaluates 16 lanes at a
+ * time with a short polynomial ({@code ggml_v_expf} in {@code ggml-cpu/vec.h}, adapted from Arm's optimized
+ * routines; up to about 2 ulps from the true value), and only the elements left over after the last full
+ * group of 16 go through {@code expf}. The two disagree in the last bit now and then, and a last-bit difference
+ * in an attention weight or a SiLU output is enough to flip a later F16 or Q8 rounding of the activations —
+ * which is what separated our F16 models from llama.cpp's by 1e-3. So a row is split the way ggml splits it
+ * (see {@link #inVectorPart}) and each part uses its own formula.
+ *
+ * <p>The polynomial, lane by lane: {@code n = round(x·log2 e)} by the 1.5·2²³ shift trick, {@code b = x − n·ln 2}
+ * in two fused steps (ln 2 split into a high and a low part), {@code j ≈ e^b} by a degree-5 polynomial in fused
+ * multiply-adds, and the result {@code j·2ⁿ} ({@code vscalefps}); |n| > 192 saturates to 0 or infinity.
+ */
+public final class GgmlExp {
+
+    /** ggml's vector loops run over groups of this many floats (one AVX-512 register). */
+    public static final int LANES = 16;
+
+    private GgmlExp() {
+    }
+
+    /** {@code ggml_v_expf}, one lane. */
+    public static float vector(float x) {
+        final float shift = 0x1.8p23f;
+        float z = Math.fma(x, 0x1.715476p+0f, shift);
+        float n = z - shift;
+        float b = Math.fma(-n, 0x1.7f7d1cp-20f, Math.fma(-n, 0x1.62e4p-1f, x));
+        if (Math.abs(n) > 192) {
+            return n <= 0 ? 0f : Float.POSITIVE_INFINITY;
+        }
+        float u = b * b;
+        float j = Math.fma(
+                Math.fma(Math.fma(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, Math.fma(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)),
+                u, Math.fma(0x1.ffffecp-1f, b, 1.0f));
+        return Math.scalb(j, (int) n);
+    }
+
+    /**
+     * The C library's {@code expf}, for the leftover elements: glibc's is correctly rounded in all but rare
+     * cases, as is the float nearest to the double exponential.
+     */
+    public static float scalar(float x) {
+        return (float) Math.exp(x);
+    }
+
+    /**
+     * True when element {@code i} of a row of {@code n} is in one of ggml's full 16-lane groups (it then takes
+     * {@link #vector}), false for the {@code n mod 16} elements left over at the end (they take {@link #scalar}).
+     */
+    public static boolean inVectorPart(int i, int n) {
+        return i < n - n % LANES;
+    }
+}

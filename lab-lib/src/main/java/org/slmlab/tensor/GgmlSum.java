@@ -1,0 +1,55 @@
+package org.slmlab.tensor;
+
+/**
+ * Float sums in the order ggml's x86 (AVX-512) CPU kernels add them, for the attention products that run in F32
+ * (scores {@code K·q} and the weighted sum of the values). Float addition is not associative: the same numbers
+ * added in another order differ in the last bit, and downstream that is enough to flip an F16 or Q8 rounding of
+ * an activation. Emulating the order makes those flips go away.
+ */
+public final class GgmlSum {
+
+    /** One AVX-512 register of floats. */
+    public static final int LANES = 16;
+
+    private GgmlSum() {
+    }
+
+    /**
+     * The sum of 16 lanes {@code v[off..off+16)} in the order of {@code _mm512_reduce_add_ps}: the upper eight
+     * added to the lower eight, then four to four, then {@code (l0 + l2) + (l1 + l3)}.
+     */
+    public static float reduce16(float[] v, int off) {
+        float q0 = (v[off] + v[off + 8]) + (v[off + 4] + v[off + 12]);
+        float q1 = (v[off + 1] + v[off + 9]) + (v[off + 5] + v[off + 13]);
+        float q2 = (v[off + 2] + v[off + 10]) + (v[off + 6] + v[off + 14]);
+        float q3 = (v[off + 3] + v[off + 11]) + (v[off + 7] + v[off + 15]);
+        return (q0 + q2) + (q1 + q3);
+    }
+
+    /**
+     * {@code Σ x[xOff+i]·y[yOff+i]} as {@code ggml_vec_dot_f32}: four registers of 16 lanes take fused
+     * multiply-adds over each block of 64, are added pairwise ({@code (r0 + r2) + (r1 + r3)}) and reduced
+     * ({@link #reduce16}); the {@code len mod 64} elements left over are added one by one (fused, as the
+     * compiler contracts {@code sum += x*y}).
+     */
+    public static float dot(float[] x, int xOff, float[] y, int yOff, int len) {
+        int blocks = len - len % (4 * LANES);
+        float sum = 0f;
+        if (blocks > 0) {
+            float[] r = new float[4 * LANES];
+            for (int b = 0; b < blocks; b += 4 * LANES) {
+                for (int i = 0; i < 4 * LANES; i++) {
+                    r[i] = Math.fma(x[xOff + b + i], y[yOff + b + i], r[i]);
+                }
+            }
+            for (int l = 0; l < LANES; l++) {
+                r[l] = (r[l] + r[2 * LANES + l]) + (r[LANES + l] + r[3 * LANES + l]);
+            }
+            sum = reduce16(r, 0);
+        }
+        for (int i = blocks; i < len; i++) {
+            sum = Math.fma(x[xOff + i], y[yOff + i], sum);
+        }
+        return sum;
+    }
+}
