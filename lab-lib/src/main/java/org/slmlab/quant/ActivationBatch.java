@@ -1,6 +1,8 @@
 package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -28,6 +30,8 @@ public final class ActivationBatch {
     private final int n;
     private float[] floats;
     private WidenedActivation[] widened;
+    private final Map<Q8_KLanes.Order, Q8_KLanes> lanes = new HashMap<>();
+    private Q8_KTokens tokens;
 
     private ActivationBatch(GgmlType type, MemorySegment blocks, long offset, long rowBytes, int count, int n) {
         this.type = type;
@@ -111,5 +115,18 @@ public final class ActivationBatch {
             widened[t] = WidenedActivation.of(type, blocks, offset + t * rowBytes, n);
         }
         return widened[t];
+    }
+
+    /** The Q8_K rows in a k-quant's lane order, for its single-token kernel (Q8_K only). */
+    synchronized Q8_KLanes lanes(Q8_KLanes.Order order) {
+        return lanes.computeIfAbsent(order, o -> new Q8_KLanes(o, blocks, offset, rowBytes, count, n));
+    }
+
+    /** The Q8_K rows with tokens in the vector lanes, for the k-quant tile kernel (Q8_K only). */
+    synchronized Q8_KTokens tokens() {
+        if (tokens == null) {
+            tokens = new Q8_KTokens(blocks, offset, rowBytes, count, n);
+        }
+        return tokens;
     }
 }

@@ -159,18 +159,29 @@ abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4
         scalesAndMins(src, x).mul(multiplier).intoArray(scaled, 0);
     }
 
-    /** The integers {@code sc[0..7]} and {@code m[0..7]} of the super-block at {@code x}, as 16 float lanes. */
+    /**
+     * The integers {@code sc[0..7]} and {@code m[0..7]} of the super-block at {@code x}, as 16 float lanes. With the
+     * 12 bytes as ints {@code w0, w1, w2}, the four lanes of packed 6-bit fields are
+     * <pre>
+     *   scales 0-3  w0 & 0x3F3F3F3F                 scales 4-7  (w2 & 0x0F0F0F0F) | (w0 >>> 2 & 0x30303030)
+     *   mins 0-3    w1 & 0x3F3F3F3F                 mins 4-7    (w2 >>> 4 & 0x0F0F0F0F) | (w1 >>> 2 & 0x30303030)
+     * </pre>
+     * (the same bit moves as {@link ScaleMinPacking#scale} and {@link ScaleMinPacking#min}), computed for the four
+     * lanes at once from two arrangements of the words.
+     */
     private static FloatVector scalesAndMins(MemorySegment src, long x) {
-        int w0 = src.get(LittleEndian.INT, x + SCALES);
-        int w1 = src.get(LittleEndian.INT, x + SCALES + 4);
-        int w2 = src.get(LittleEndian.INT, x + SCALES + 8);
-        IntVector packed = IntVector.zero(I128)
-                .withLane(0, w0 & 0x3F3F3F3F)                                          // scales 0-3
-                .withLane(1, (w2 & 0x0F0F0F0F) | ((w0 >>> 6) & 0x03030303) << 4)        // scales 4-7
-                .withLane(2, w1 & 0x3F3F3F3F)                                          // mins 0-3
-                .withLane(3, ((w2 >>> 4) & 0x0F0F0F0F) | ((w1 >>> 6) & 0x03030303) << 4); // mins 4-7
-        return (FloatVector) packed.reinterpretAsBytes().convertShape(B2F, F512, 0);
+        IntVector words = IntVector.fromMemorySegment(I128, src, x + SCALES, LE); // w0 w1 w2, then a code word
+        IntVector low = words.rearrange(LOW_WORDS).lanewise(LSHR, LOW_SHIFTS).and(LOW_MASKS);
+        IntVector high = words.rearrange(HIGH_WORDS).lanewise(LSHR, 2).and(HIGH_MASKS);
+        return (FloatVector) low.or(high).reinterpretAsBytes().convertShape(B2F, F512, 0);
     }
+
+    private static final VectorShuffle<Integer> LOW_WORDS = VectorShuffle.fromValues(I128, 0, 2, 1, 2);
+    private static final IntVector LOW_SHIFTS = IntVector.fromArray(I128, new int[] {0, 0, 0, 4}, 0);
+    private static final IntVector LOW_MASKS =
+            IntVector.fromArray(I128, new int[] {0x3F3F3F3F, 0x0F0F0F0F, 0x3F3F3F3F, 0x0F0F0F0F}, 0);
+    private static final VectorShuffle<Integer> HIGH_WORDS = VectorShuffle.fromValues(I128, 0, 0, 1, 1);
+    private static final IntVector HIGH_MASKS = IntVector.fromArray(I128, new int[] {0, 0x30303030, 0, 0x30303030}, 0);
 
     /** Lanes 8-15 of {@link #unpackScales}: the mins, scaled by {@code dmin}. */
     private static final VectorMask<Float> MIN_LANES = VectorMask.fromLong(F512, 0xFF00L);
@@ -229,14 +240,21 @@ abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4
                 IntVector qs = IntVector.fromMemorySegment(I512, w, x + codes + 64 * half, LE);
                 for (int nibble = 0; nibble < 2; nibble++) {
                     int g = 2 * half + nibble;
-                    IntVector q = qs.lanewise(LSHR, 4 * nibble).and(0x0F0F0F0F);
-                    if (highBits >= 0) { // Q5_K: bit j of qh[l] is bit 4 of the code of weight 32j + l
-                        q = q.or(IntVector.fromMemorySegment(I512, w, x + highBits, LE).rearrange(QH_TWICE)
-                                .lanewise(LSHR, HIGH_BIT_OF_GROUP[g]).and(0x01010101).lanewise(LSHL, 4));
+                    // Q4_K takes each code straight from its nibble; Q5_K first builds 5-bit codes in the bytes
+                    // (bit j of qh[l] is bit 4 of the code of weight 32j + l), then takes whole bytes
+                    IntVector q = qs;
+                    int shift = 4 * nibble;
+                    int mask = 0x0F;
+                    if (highBits >= 0) {
+                        q = qs.lanewise(LSHR, shift).and(0x0F0F0F0F).or(IntVector.fromMemorySegment(I512, w,
+                                x + highBits, LE).rearrange(QH_TWICE).lanewise(LSHR, HIGH_BIT_OF_GROUP[g])
+                                .and(0x01010101).lanewise(LSHL, 4));
+                        shift = 0;
+                        mask = 0xFF;
                     }
                     FloatVector acc = FloatVector.zero(F512);
                     for (int s = 0; s < 4; s++) {
-                        FloatVector v = (FloatVector) q.lanewise(LSHR, 8 * s).and(0xFF).convert(I2F, 0);
+                        FloatVector v = (FloatVector) q.lanewise(LSHR, 8 * s + shift).and(mask).convert(I2F, 0);
                         acc = v.fma(FloatVector.fromArray(F512, lanes, at + 64 * g + 16 * s), acc);
                     }
                     total = acc.fma(scalesMins.rearrange(SCALE_OF_LANE[g]), total);

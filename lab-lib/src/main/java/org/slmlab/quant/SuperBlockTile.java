@@ -1,18 +1,14 @@
 package org.slmlab.quant;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.F2I;
-import static org.slmlab.quant.Simd.B128;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static org.slmlab.quant.Simd.F512;
+import static org.slmlab.quant.Simd.I512;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.util.Arrays;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link QuantCodec#dotTile} for the k-quants (256-weight super-blocks times Q8_K activations), computed with
@@ -22,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * on one execution port (16-bit products, no {@code vpmaddwd} to add them in pairs, a 32-bit multiply by the
  * sub-block scale), while one float FMA does 16 multiply-adds. Why still exact: each weight is decoded to the
  * integer {@code sc·q} (its sub-block scale times its code) and each activation to its int8 value, both held
- * exactly in floats, so the FMAs add integers — exactly, as long as every lane's sum stays below 2²⁴, which
- * one super-block's 16 products per lane do (at most 16·128·32·127 ≈ 8.3·10⁶ for Q6_K). Only then is a
+ * exactly in floats, so the FMAs add integers — exactly, as long as every lane's sum stays below 2²⁴ (each
+ * kernel says why its sums do); the lanes become ints before they are added up. Only then is a
  * super-block's integer sum multiplied by {@code d·d_a}, in the order of ggml's scalar code, so the result is
  * the reference's bit for bit. Rounding the products in floats instead (multiplying the dequantized values) is
  * just as accurate on average, but it moves results off llama.cpp's by an ulp here and there, and an ulp is
@@ -33,8 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Decoder#dotRow}: it unpacks the codes straight into float lanes and multiplies them with activations
  * laid out once per call in the codec's lane order ({@link Q8_KLanes}), writing nothing in between — each weight
  * is used once, so a decoded copy would only cost stores and loads. Prompt processing decodes four weight rows at
- * a time into a float scratch (4·n floats, in L1 cache) and multiplies them with every activation row — one
- * activation load feeds four FMAs, and the four accumulators hide the FMA latency.
+ * a time into a float scratch of integers {@code sc·q} (4·n floats) and multiplies them with blocks of 16 tokens
+ * held in the lanes ({@link Q8_KTokens}): one activation load feeds four FMAs (one per row), and every lane is
+ * one (row, token) sum, scaled lane by lane without any reduction across lanes.
  */
 final class SuperBlockTile {
 
@@ -45,7 +42,12 @@ final class SuperBlockTile {
      * each (row, activation) pair straight from the packed blocks.
      */
     static final int MIN_ACTS = 4;
-    private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
+    private static final int TOKENS = Q8_KTokens.TOKENS;
+    /**
+     * Weights added up in float lanes before the lanes move to ints: 32 products of at most 4096·127 (Q6_K's
+     * largest {@code sc·q} times an int8) stay below 2²⁴, so every float partial sum is an exact integer.
+     */
+    private static final int RUN = 32;
 
     /** How a k-quant gives its super-blocks to the tile kernel. */
     interface Decoder extends QuantCodec {
@@ -79,19 +81,26 @@ final class SuperBlockTile {
         default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
                              MemorySegment act, long actOffset, long actRowBytes, int acts,
                              int n, float[] out, int outOffset, int outStride) {
+            dotTile(w, wOffset, wRowBytes, rows, ActivationBatch.of(vecDotType(), act, actOffset, actRowBytes, acts, n),
+                    out, outOffset, outStride);
+        }
+
+        @Override
+        default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
+                             float[] out, int outOffset, int outStride) {
+            int acts = act.count();
             if (!Simd.FAST) {
-                QuantCodec.super.dotTile(w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out,
-                        outOffset, outStride);
+                QuantCodec.super.dotTile(w, wOffset, wRowBytes, rows, act.blocks(), act.offset(), act.rowBytes(),
+                        acts, act.n(), out, outOffset, outStride);
             } else if (acts < MIN_ACTS) {
-                Q8_KLanes a = new Q8_KLanes(laneOrder(), act, actOffset, actRowBytes, acts, n);
+                Q8_KLanes a = act.lanes(laneOrder());
                 for (int t = 0; t < acts; t++) {
                     for (int r = 0; r < rows; r++) {
                         out[outOffset + t * outStride + r] = dotRow(w, wOffset + r * wRowBytes, a, t);
                     }
                 }
             } else {
-                multiply(this, w, wOffset, wRowBytes, rows, act, actOffset, actRowBytes, acts, n, out, outOffset,
-                        outStride);
+                multiply(this, w, wOffset, wRowBytes, rows, act.tokens(), acts, act.n(), out, outOffset, outStride);
             }
         }
     }
@@ -100,16 +109,15 @@ final class SuperBlockTile {
     }
 
     static void multiply(Decoder codec, MemorySegment w, long wOffset, long wRowBytes, int rows,
-                         MemorySegment act, long actOffset, long actRowBytes, int acts,
-                         int n, float[] out, int outOffset, int outStride) {
+                         Q8_KTokens a, int acts, int n, float[] out, int outOffset, int outStride) {
         int blocks = n / QK;
         int bytes = codec.type().typeSize();
-        boolean hasMins = codec.hasMins();
-        Activations a = new Activations(act, actOffset, actRowBytes, acts, n, hasMins);
         float[] ints = new float[ROWS * n];
         float[] scales = new float[ROWS * blocks * 2];
-        int[] mins = hasMins ? new int[ROWS * blocks * 8] : null;
-        float[] sums = new float[ROWS];
+        int[] mins = codec.hasMins() ? new int[ROWS * blocks * 8] : null;
+        float[] sums = new float[ROWS * TOKENS];
+        int[] sumQA = new int[ROWS * TOKENS];
+        float[] term = new float[TOKENS];
         float[] scratch = new float[16];
         for (int r = 0; r < rows; r += ROWS) {
             int group = Math.min(ROWS, rows - r);
@@ -125,43 +133,11 @@ final class SuperBlockTile {
                     Arrays.fill(scales, i * blocks * 2, (i + 1) * blocks * 2, 0);
                 }
             }
-            for (int t = 0; t < acts; t++) {
-                fourRows(ints, scales, mins, blocks, a, t, sums);
-                for (int i = 0; i < group; i++) {
-                    out[outOffset + t * outStride + r + i] = sums[i];
-                }
-            }
-        }
-    }
-
-    /** The Q8_K activation rows as the kernel reads them: int8 values as floats, scales, and block-sum pairs. */
-    private static final class Activations {
-        final float[] values;
-        final float[] d;
-        /** {@code bsums[2j] + bsums[2j+1]}: the sum of the 32 activations under min {@code j}. */
-        final int[] pairSums;
-        final int n;
-
-        Activations(MemorySegment act, long actOffset, long actRowBytes, int acts, int n, boolean hasMins) {
-            int blocks = n / QK;
-            this.n = n;
-            values = new float[acts * n];
-            d = new float[acts * blocks];
-            pairSums = hasMins ? new int[acts * blocks * 8] : null;
-            for (int t = 0; t < acts; t++) {
-                for (int b = 0; b < blocks; b++) {
-                    long x = actOffset + t * actRowBytes + (long) b * Q8_KCodec.BLOCK_BYTES;
-                    int at = t * n + b * QK;
-                    for (int i = 0; i < QK; i += F512.length()) {
-                        ((FloatVector) ByteVector.fromMemorySegment(B128, act, x + Q8_KCodec.QS + i,
-                                ByteOrder.LITTLE_ENDIAN).convertShape(B2F, F512, 0)).intoArray(values, at + i);
-                    }
-                    d[t * blocks + b] = KBlocks.q8kScale(act, x);
-                    if (hasMins) {
-                        for (int j = 0; j < 8; j++) {
-                            pairSums[(t * blocks + b) * 8 + j] = KBlocks.q8kBlockSum(act, x, 2 * j)
-                                    + KBlocks.q8kBlockSum(act, x, 2 * j + 1);
-                        }
+            for (int tb = 0; tb < a.tokenBlocks; tb++) {
+                fourRows(ints, scales, mins, n, a, tb, sums, sumQA, term);
+                for (int t = TOKENS * tb; t < Math.min(acts, TOKENS * (tb + 1)); t++) {
+                    for (int i = 0; i < group; i++) {
+                        out[outOffset + t * outStride + r + i] = sums[i * TOKENS + t % TOKENS];
                     }
                 }
             }
@@ -169,57 +145,68 @@ final class SuperBlockTile {
     }
 
     /**
-     * The four decoded rows times activation row {@code t} into {@code sums[0..3]}: per super-block, the exact
-     * integer sum {@code Σ sc·q·a} in float lanes, made an int and added up, then combined in ggml's (and the
-     * scalar reference's) order: {@code sum += d·d_a·Σ sc·q·a − dmin·d_a·Σ m·Σa}.
+     * The four decoded rows times token block {@code tb} into {@code sums} (row {@code i}'s 16 tokens at
+     * {@code 16i}). Per super-block, each row's weights are broadcast one by one and multiplied with the 16 tokens'
+     * activations; every {@link #RUN} weights the float lanes are moved into int lanes, which keep the
+     * super-block's sums exact whatever their size. Then, lane by lane, the scalar reference's
+     * {@code sum += d·d_a·Σ sc·q·a − dmin·d_a·Σ m·Σa}, each product in its order. The min term
+     * {@code Σ_j m[j]·Σa_j} is at most 8·63·32·128 ≈ 2·10⁶, exact in floats whatever the order of its FMAs.
+     *
+     * <p>The per-row epilogue goes through the small arrays {@code sums}, {@code sumQA} and {@code term} rather
+     * than a helper method taking and returning vectors (when C2 declines to inline such a helper — this method is
+     * large — every vector crossing the call becomes an object on the heap), and the optional min term leaves its
+     * result in {@code term} rather than in a vector variable assigned on one branch only: the Q4_K tile ran at
+     * half Q6_K's speed that way.
      */
-    private static void fourRows(float[] ints, float[] scales, int[] mins, int blocks, Activations a, int t,
-                                 float[] sums) {
-        int n = a.n;
-        float[] x = a.values;
-        float r0 = 0;
-        float r1 = 0;
-        float r2 = 0;
-        float r3 = 0;
+    private static void fourRows(float[] ints, float[] scales, int[] mins, int n, Q8_KTokens a, int tb,
+                                 float[] sums, int[] sumQA, float[] term) {
+        int blocks = a.blocks;
+        float[] x = a.lanes;
+        Arrays.fill(sums, 0);
         for (int b = 0; b < blocks; b++) {
-            FloatVector s0 = FloatVector.zero(F512);
-            FloatVector s1 = s0;
-            FloatVector s2 = s0;
-            FloatVector s3 = s0;
-            int base = b * QK;
-            for (int i = base; i < base + QK; i += F512.length()) {
-                FloatVector v = FloatVector.fromArray(F512, x, t * n + i);
-                s0 = FloatVector.fromArray(F512, ints, i).fma(v, s0);
-                s1 = FloatVector.fromArray(F512, ints, n + i).fma(v, s1);
-                s2 = FloatVector.fromArray(F512, ints, 2 * n + i).fma(v, s2);
-                s3 = FloatVector.fromArray(F512, ints, 3 * n + i).fma(v, s3);
+            int at = a.at(tb, b);
+            IntVector q0 = IntVector.zero(I512);
+            IntVector q1 = q0;
+            IntVector q2 = q0;
+            IntVector q3 = q0;
+            for (int run = b * QK; run < (b + 1) * QK; run += RUN) {
+                FloatVector f0 = FloatVector.zero(F512);
+                FloatVector f1 = f0;
+                FloatVector f2 = f0;
+                FloatVector f3 = f0;
+                for (int i = run; i < run + RUN; i++) {
+                    FloatVector v = FloatVector.fromArray(F512, x, at + TOKENS * (i - b * QK));
+                    f0 = FloatVector.broadcast(F512, ints[i]).fma(v, f0);
+                    f1 = FloatVector.broadcast(F512, ints[n + i]).fma(v, f1);
+                    f2 = FloatVector.broadcast(F512, ints[2 * n + i]).fma(v, f2);
+                    f3 = FloatVector.broadcast(F512, ints[3 * n + i]).fma(v, f3);
+                }
+                q0 = q0.add((IntVector) f0.convert(F2I, 0));
+                q1 = q1.add((IntVector) f1.convert(F2I, 0));
+                q2 = q2.add((IntVector) f2.convert(F2I, 0));
+                q3 = q3.add((IntVector) f3.convert(F2I, 0));
             }
-            float da = a.d[t * blocks + b];
-            int p = (t * blocks + b) * 8;
-            r0 += combine(s0, scales, 2 * b, da, mins, b * 8, a.pairSums, p);
-            r1 += combine(s1, scales, 2 * (blocks + b), da, mins, (blocks + b) * 8, a.pairSums, p);
-            r2 += combine(s2, scales, 2 * (2 * blocks + b), da, mins, (2 * blocks + b) * 8, a.pairSums, p);
-            r3 += combine(s3, scales, 2 * (3 * blocks + b), da, mins, (3 * blocks + b) * 8, a.pairSums, p);
+            q0.intoArray(sumQA, 0);
+            q1.intoArray(sumQA, TOKENS);
+            q2.intoArray(sumQA, 2 * TOKENS);
+            q3.intoArray(sumQA, 3 * TOKENS);
+            FloatVector da = FloatVector.fromArray(F512, x, at + Q8_KTokens.SCALES);
+            for (int k = 0; k < ROWS; k++) {
+                int s = 2 * (k * blocks + b);
+                FloatVector sum = (FloatVector) IntVector.fromArray(I512, sumQA, k * TOKENS).convert(I2F, 0);
+                da.mul(scales[s]).mul(sum).intoArray(term, 0);
+                if (mins != null) {
+                    int m = 8 * (k * blocks + b);
+                    FloatVector minSum = FloatVector.zero(F512);
+                    for (int j = 0; j < 8; j++) {
+                        minSum = FloatVector.broadcast(F512, (float) mins[m + j])
+                                .fma(FloatVector.fromArray(F512, x, at + Q8_KTokens.PAIRS + TOKENS * j), minSum);
+                    }
+                    FloatVector.fromArray(F512, term, 0).sub(da.mul(scales[s + 1]).mul(minSum)).intoArray(term, 0);
+                }
+                FloatVector.fromArray(F512, sums, k * TOKENS).add(FloatVector.fromArray(F512, term, 0))
+                        .intoArray(sums, k * TOKENS);
+            }
         }
-        sums[0] = r0;
-        sums[1] = r1;
-        sums[2] = r2;
-        sums[3] = r3;
-    }
-
-    /**
-     * One super-block's result from its lanes of exact integer sums: {@code d·d_a·Σ − dmin·d_a·Σ m·Σa}. The lanes
-     * become ints before they are added, so the sum stays exact whatever its size.
-     */
-    private static float combine(FloatVector lanes, float[] scales, int s, float da, int[] mins, int m,
-                                 int[] pairSums, int p) {
-        int sum = ((IntVector) lanes.convert(F2I, 0)).reduceLanes(ADD);
-        int minSum = mins == null ? 0 : minSum(mins, m, pairSums, p);
-        return scales[s] * da * sum - scales[s + 1] * da * minSum;
-    }
-
-    /** {@code Σ_j m[j]·Σa_j} over one super-block's eight mins (an exact integer, as in ggml). */
-    private static int minSum(int[] mins, int at, int[] pairSums, int p) {
-        return IntVector.fromArray(I256, mins, at).mul(IntVector.fromArray(I256, pairSums, p)).reduceLanes(ADD);
     }
 }

@@ -1,0 +1,58 @@
+package org.slmlab.quant;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q8_K activation rows turned sideways for the k-quant tile kernel ({@link SuperBlockTile}): the vector lanes
+ * are tokens. For each block of 16 tokens and each super-block, value {@code i} of the 16 tokens is one vector
+ * of 16 floats, so one weight (broadcast to all lanes) times that vector is 16 tokens' products in one FMA.
+ *
+ * <p>Why tokens in lanes: a super-block's sum must be an exact integer before it is scaled, and with weights
+ * in lanes each lane would hold a piece of one token's sum, to be added across lanes — a reduction of a few
+ * shuffles per (row, token, super-block), which cost prompt processing more than the multiplications did.
+ * With tokens in lanes every lane is one token's whole sum; the scaling by {@code d·d_a} and the min term are
+ * lane-wise too, with no reduction at all.
+ *
+ * <p>Per (token block, super-block), {@link #STRIDE} floats: the 256 value vectors, then {@code d} of each
+ * token, then eight vectors of pair sums ({@code bsums[2j] + bsums[2j+1]}, the 32 values under min {@code j}).
+ * Tokens past the last one are zeros, which add nothing. The values are int8, exact in floats.
+ */
+final class Q8_KTokens {
+
+    private static final int QK = KBlocks.QK_K;
+    /** Tokens per block: one per float lane of a 512-bit vector. */
+    static final int TOKENS = 16;
+    static final int SCALES = QK * TOKENS;
+    static final int PAIRS = SCALES + TOKENS;
+    static final int STRIDE = PAIRS + 8 * TOKENS;
+
+    final float[] lanes;
+    final int blocks;
+    final int tokenBlocks;
+
+    Q8_KTokens(MemorySegment act, long actOffset, long actRowBytes, int acts, int n) {
+        blocks = n / QK;
+        tokenBlocks = (acts + TOKENS - 1) / TOKENS;
+        lanes = new float[tokenBlocks * blocks * STRIDE];
+        for (int t = 0; t < acts; t++) {
+            int lane = t % TOKENS;
+            for (int b = 0; b < blocks; b++) {
+                long x = actOffset + t * actRowBytes + (long) b * Q8_KCodec.BLOCK_BYTES;
+                int at = at(t / TOKENS, b);
+                for (int i = 0; i < QK; i++) {
+                    lanes[at + TOKENS * i + lane] = KBlocks.q8kValue(act, x, i);
+                }
+                lanes[at + SCALES + lane] = KBlocks.q8kScale(act, x);
+                for (int j = 0; j < 8; j++) {
+                    lanes[at + PAIRS + TOKENS * j + lane] = KBlocks.q8kBlockSum(act, x, 2 * j)
+                            + KBlocks.q8kBlockSum(act, x, 2 * j + 1);
+                }
+            }
+        }
+    }
+
+    /** Where the floats of token block {@code tb}, super-block {@code b} start. */
+    int at(int tb, int b) {
+        return (tb * blocks + b) * STRIDE;
+    }
+}
