@@ -15,7 +15,8 @@ import org.slmlab.tensor.GgmlSum;
  *
  * <p>The scores: ggml multiplies the keys with a non-contiguous (permuted) q, which takes {@code ggml_vec_dot_f32}:
  * number i of the head goes to accumulator i mod 64 (fused multiply-adds over blocks of 64), the 64 are combined
- * in a fixed tree, and the numbers after the last full block are added one by one. The fast path keeps that order
+ * in a fixed tree, and the numbers after the last full block are added one by one (not fused). The fast path keeps
+ * that order
  * per key and lets its 16 lanes take 16 <em>different positions</em>, which needs number i of 16 neighbouring keys
  * side by side in memory — why keys are stored transposed (see {@link KvCache}).
  *
@@ -87,7 +88,7 @@ final class AttentionKernels {
                 s = q0.add(q2).add(q1.add(q3));
             }
             for (int i = blocks; i < len; i++) {
-                s = fmaKey(keys, at, stride, q, qOff, i, live, s);
+                s = s.add(FloatVector.fromArray(F, keys, at + i * stride, live).mul(q[qOff + i]));
             }
             s.intoArray(scores, sOff + j, live);
         }

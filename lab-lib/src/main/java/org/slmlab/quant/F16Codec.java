@@ -32,4 +32,22 @@ public final class F16Codec extends HalfFloatCodec {
             dst[dstOffset + i] = Float.float16ToFloat(src.get(LittleEndian.SHORT, offset + 2L * i));
         }
     }
+
+    /**
+     * Rows of 16k numbers take the float tile ({@link DequantizingDot}), in the order of llamafile's tinyBLAS, which
+     * ggml runs for a batch of them; other rows go through {@code ggml_vec_dot_f16}'s order ({@link GgmlVecDot}).
+     */
+    @Override
+    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        if (n % Simd.F512.length() == 0) {
+            float[] out = new float[1];
+            dotTile(w, wOffset, 0, 1, act, actOffset, 0, 1, n, out, 0, 1);
+            return out[0];
+        }
+        float[] x = new float[n];
+        float[] y = new float[n];
+        dequantizeFast(w, wOffset, x, 0, n);
+        dequantizeFast(act, actOffset, y, 0, n);
+        return GgmlVecDot.f16(x, y, n);
+    }
 }

@@ -29,8 +29,9 @@ public final class GgmlSum {
     /**
      * {@code Σ x[xOff+i]·y[yOff+i]} as {@code ggml_vec_dot_f32}: four registers of 16 lanes take fused
      * multiply-adds over each block of 64, are added pairwise ({@code (r0 + r2) + (r1 + r3)}) and reduced
-     * ({@link #reduce16}); the {@code len mod 64} elements left over are added one by one (fused, as the
-     * compiler contracts {@code sum += x*y}).
+     * ({@link #reduce16}); the {@code len mod 64} elements left over are added one by one, product and sum each
+     * rounded to float (not fused: with stories260K's 8-wide heads, all leftovers, this and not a fused
+     * multiply-add equals llama.cpp bit for bit).
      */
     public static float dot(float[] x, int xOff, float[] y, int yOff, int len) {
         int blocks = len - len % (4 * LANES);
@@ -48,7 +49,7 @@ public final class GgmlSum {
             sum = reduce16(r, 0);
         }
         for (int i = blocks; i < len; i++) {
-            sum = Math.fma(x[xOff + i], y[yOff + i], sum);
+            sum += x[xOff + i] * y[yOff + i];
         }
         return sum;
     }

@@ -79,14 +79,15 @@ class GoldenParityTest {
             java.util.Map.entry("mini-qwen3-Q5_1", 0.09));
 
     /**
-     * Models that equal llama.cpp bit for bit on the fast path: their matmuls are F16 (summed in tinyBLAS's order,
-     * see {@code FloatTile}) and every float step between them follows ggml's order (softmax and SiLU with ggml's
-     * vector exponential, attention sums in its lanes, RoPE with the compiler's fused multiply-adds). The test
-     * holds them to {@link #EXACT} there. The scalar references sum F16 products in double instead, so on that path
-     * activations flip and they keep a bound (the largest measured, rounded up).
+     * Models that equal llama.cpp bit for bit on the fast path: their matmuls are F16 or F32 (summed in tinyBLAS's
+     * order, see {@code FloatTile}, or in {@code ggml_vec_dot}'s where tinyBLAS refuses a row length: stories260K's
+     * 172-wide {@code ffn_down}) and every float step between them follows ggml's order (softmax and SiLU with
+     * ggml's vector exponential, attention sums in its lanes, RoPE with the compiler's fused multiply-adds). The
+     * test holds them to {@link #EXACT} there. The scalar references sum products in double instead, so on that
+     * path F16 activations flip and those models keep a bound (the largest measured, rounded up).
      */
     static final java.util.Set<String> EXACT_ON_FAST_PATH = java.util.Set.of(
-            "mini-llama-F16", "mini-phi3-F16", "mini-qwen3-F16");
+            "mini-llama-F16", "mini-phi3-F16", "mini-qwen3-F16", "stories260K-F32");
     static final java.util.Map<String, Double> SCALAR_PATH_FLIPS = java.util.Map.of(
             "mini-llama-F16", 0.0016,
             "mini-phi3-F16", 0.0015,
