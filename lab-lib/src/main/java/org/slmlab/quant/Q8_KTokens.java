@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Q8_K activation rows turned sideways for the k-quant tile kernel ({@link SuperBlockTile}): the vector lanes
- * are tokens. For each block of 16 tokens and each super-block, value {@code i} of the 16 tokens is one vector
- * of 16 floats, so one weight (broadcast to all lanes) times that vector is 16 tokens' products in one FMA.
+ * are tokens. For each block of 32 tokens and each super-block, value {@code i} of the 32 tokens is two vectors
+ * of 16 floats, so one weight (broadcast to all lanes) times a vector is 16 tokens' products in one FMA.
  *
  * <p>Why tokens in lanes: a super-block's sum must be an exact integer before it is scaled, and with weights
  * in lanes each lane would hold a piece of one token's sum, to be added across lanes — a reduction of a few
@@ -20,8 +20,11 @@ import java.lang.foreign.MemorySegment;
 final class Q8_KTokens {
 
     private static final int QK = KBlocks.QK_K;
-    /** Tokens per block: one per float lane of a 512-bit vector. */
-    static final int TOKENS = 16;
+    /**
+     * Tokens per block: two 512-bit vectors' lanes, so that a broadcast weight feeds two FMAs — with one, the tile
+     * loop would wait on its loads (one activation vector and a broadcast per FMA pair) rather than on its FMAs.
+     */
+    static final int TOKENS = 32;
     static final int SCALES = QK * TOKENS;
     static final int PAIRS = SCALES + TOKENS;
     static final int STRIDE = PAIRS + 8 * TOKENS;

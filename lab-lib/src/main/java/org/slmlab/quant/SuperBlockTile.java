@@ -27,11 +27,11 @@ import jdk.incubator.vector.IntVector;
  *
  * <p>Two kernels share these sums. Generation (fewer than {@link #MIN_ACTS} activation rows) runs each codec's
  * {@link Decoder#dotRow}: it unpacks the codes straight into float lanes and multiplies them with activations
- * laid out once per call in the codec's lane order ({@link Q8_KLanes}), writing nothing in between — each weight
- * is used once, so a decoded copy would only cost stores and loads. Prompt processing decodes four weight rows at
- * a time into a float scratch of integers {@code sc·q} (4·n floats) and multiplies them with blocks of 16 tokens
- * held in the lanes ({@link Q8_KTokens}): one activation load feeds four FMAs (one per row), and every lane is
- * one (row, token) sum, scaled lane by lane without any reduction across lanes.
+ * laid out once per matrix product in the codec's lane order ({@link Q8_KLanes}), writing nothing in between —
+ * each weight is used once, so a decoded copy would only cost stores and loads. Prompt processing decodes four
+ * weight rows at a time into a float scratch of integers {@code sc·q} (4·n floats) and multiplies them with blocks
+ * of 32 tokens held in the lanes ({@link Q8_KTokens}): one activation load feeds four FMAs (one per row), and
+ * every lane is one (row, token) sum, scaled lane by lane without any reduction across lanes.
  */
 final class SuperBlockTile {
 
@@ -43,6 +43,8 @@ final class SuperBlockTile {
      */
     static final int MIN_ACTS = 4;
     private static final int TOKENS = Q8_KTokens.TOKENS;
+    /** Floats per vector: a token block is two vectors wide. */
+    private static final int LANES = F512.length();
     /**
      * Weights added up in float lanes before the lanes move to ints: 32 products of at most 4096·127 (Q6_K's
      * largest {@code sc·q} times an int8) stay below 2²⁴, so every float partial sum is an exact integer.
@@ -145,8 +147,8 @@ final class SuperBlockTile {
     }
 
     /**
-     * The four decoded rows times token block {@code tb} into {@code sums} (row {@code i}'s 16 tokens at
-     * {@code 16i}). Per super-block, each row's weights are broadcast one by one and multiplied with the 16 tokens'
+     * The four decoded rows times token block {@code tb} into {@code sums} (row {@code i}'s 32 tokens at
+     * {@code 32i}). Per super-block, each row's weights are broadcast one by one and multiplied with the 32 tokens'
      * activations; every {@link #RUN} weights the float lanes are moved into int lanes, which keep the
      * super-block's sums exact whatever their size. Then, lane by lane, the scalar reference's
      * {@code sum += d·d_a·Σ sc·q·a − dmin·d_a·Σ m·Σa}, each product in its order. The min term
@@ -165,47 +167,78 @@ final class SuperBlockTile {
         Arrays.fill(sums, 0);
         for (int b = 0; b < blocks; b++) {
             int at = a.at(tb, b);
+            // q: tokens 0-15 of a block, p: tokens 16-31; one accumulator of each per row
             IntVector q0 = IntVector.zero(I512);
             IntVector q1 = q0;
             IntVector q2 = q0;
             IntVector q3 = q0;
+            IntVector p0 = q0;
+            IntVector p1 = q0;
+            IntVector p2 = q0;
+            IntVector p3 = q0;
             for (int run = b * QK; run < (b + 1) * QK; run += RUN) {
                 FloatVector f0 = FloatVector.zero(F512);
                 FloatVector f1 = f0;
                 FloatVector f2 = f0;
                 FloatVector f3 = f0;
+                FloatVector g0 = f0;
+                FloatVector g1 = f0;
+                FloatVector g2 = f0;
+                FloatVector g3 = f0;
                 for (int i = run; i < run + RUN; i++) {
-                    FloatVector v = FloatVector.fromArray(F512, x, at + TOKENS * (i - b * QK));
-                    f0 = FloatVector.broadcast(F512, ints[i]).fma(v, f0);
-                    f1 = FloatVector.broadcast(F512, ints[n + i]).fma(v, f1);
-                    f2 = FloatVector.broadcast(F512, ints[2 * n + i]).fma(v, f2);
-                    f3 = FloatVector.broadcast(F512, ints[3 * n + i]).fma(v, f3);
+                    int v = at + TOKENS * (i - b * QK);
+                    FloatVector lo = FloatVector.fromArray(F512, x, v);
+                    FloatVector hi = FloatVector.fromArray(F512, x, v + LANES);
+                    FloatVector w0 = FloatVector.broadcast(F512, ints[i]);
+                    FloatVector w1 = FloatVector.broadcast(F512, ints[n + i]);
+                    FloatVector w2 = FloatVector.broadcast(F512, ints[2 * n + i]);
+                    FloatVector w3 = FloatVector.broadcast(F512, ints[3 * n + i]);
+                    f0 = w0.fma(lo, f0);
+                    g0 = w0.fma(hi, g0);
+                    f1 = w1.fma(lo, f1);
+                    g1 = w1.fma(hi, g1);
+                    f2 = w2.fma(lo, f2);
+                    g2 = w2.fma(hi, g2);
+                    f3 = w3.fma(lo, f3);
+                    g3 = w3.fma(hi, g3);
                 }
                 q0 = q0.add((IntVector) f0.convert(F2I, 0));
                 q1 = q1.add((IntVector) f1.convert(F2I, 0));
                 q2 = q2.add((IntVector) f2.convert(F2I, 0));
                 q3 = q3.add((IntVector) f3.convert(F2I, 0));
+                p0 = p0.add((IntVector) g0.convert(F2I, 0));
+                p1 = p1.add((IntVector) g1.convert(F2I, 0));
+                p2 = p2.add((IntVector) g2.convert(F2I, 0));
+                p3 = p3.add((IntVector) g3.convert(F2I, 0));
             }
             q0.intoArray(sumQA, 0);
+            p0.intoArray(sumQA, LANES);
             q1.intoArray(sumQA, TOKENS);
+            p1.intoArray(sumQA, TOKENS + LANES);
             q2.intoArray(sumQA, 2 * TOKENS);
+            p2.intoArray(sumQA, 2 * TOKENS + LANES);
             q3.intoArray(sumQA, 3 * TOKENS);
-            FloatVector da = FloatVector.fromArray(F512, x, at + Q8_KTokens.SCALES);
+            p3.intoArray(sumQA, 3 * TOKENS + LANES);
             for (int k = 0; k < ROWS; k++) {
-                int s = 2 * (k * blocks + b);
-                FloatVector sum = (FloatVector) IntVector.fromArray(I512, sumQA, k * TOKENS).convert(I2F, 0);
-                da.mul(scales[s]).mul(sum).intoArray(term, 0);
-                if (mins != null) {
-                    int m = 8 * (k * blocks + b);
-                    FloatVector minSum = FloatVector.zero(F512);
-                    for (int j = 0; j < 8; j++) {
-                        minSum = FloatVector.broadcast(F512, (float) mins[m + j])
-                                .fma(FloatVector.fromArray(F512, x, at + Q8_KTokens.PAIRS + TOKENS * j), minSum);
+                for (int h = 0; h < TOKENS; h += LANES) {
+                    int s = 2 * (k * blocks + b);
+                    FloatVector da = FloatVector.fromArray(F512, x, at + Q8_KTokens.SCALES + h);
+                    FloatVector sum = (FloatVector) IntVector.fromArray(I512, sumQA, k * TOKENS + h)
+                            .convert(I2F, 0);
+                    da.mul(scales[s]).mul(sum).intoArray(term, 0);
+                    if (mins != null) {
+                        int m = 8 * (k * blocks + b);
+                        FloatVector minSum = FloatVector.zero(F512);
+                        for (int j = 0; j < 8; j++) {
+                            minSum = FloatVector.broadcast(F512, (float) mins[m + j]).fma(
+                                    FloatVector.fromArray(F512, x, at + Q8_KTokens.PAIRS + TOKENS * j + h), minSum);
+                        }
+                        FloatVector.fromArray(F512, term, 0).sub(da.mul(scales[s + 1]).mul(minSum))
+                                .intoArray(term, 0);
                     }
-                    FloatVector.fromArray(F512, term, 0).sub(da.mul(scales[s + 1]).mul(minSum)).intoArray(term, 0);
+                    FloatVector.fromArray(F512, sums, k * TOKENS + h).add(FloatVector.fromArray(F512, term, 0))
+                            .intoArray(sums, k * TOKENS + h);
                 }
-                FloatVector.fromArray(F512, sums, k * TOKENS).add(FloatVector.fromArray(F512, term, 0))
-                        .intoArray(sums, k * TOKENS);
             }
         }
     }

@@ -37,7 +37,7 @@ class SuperBlockTileTest {
                         : TestData.bytes(arena, wRowBytes, null, r); // every bit pattern, scales at extremes
                 w.asSlice(r * wRowBytes, wRowBytes).copyFrom(row);
             }
-            for (int acts : new int[] {1, SuperBlockTile.MIN_ACTS - 1, SuperBlockTile.MIN_ACTS, 9}) {
+            for (int acts : new int[] {1, SuperBlockTile.MIN_ACTS - 1, SuperBlockTile.MIN_ACTS, 9, 33}) {
                 MemorySegment a = arena.allocate(aRowBytes * acts, 64);
                 for (int t = 0; t < acts; t++) {
                     a.asSlice(t * aRowBytes, aRowBytes).copyFrom(TestData.quantized(arena, actCodec,
