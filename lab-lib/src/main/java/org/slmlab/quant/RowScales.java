@@ -12,9 +12,10 @@ import org.slmlab.gguf.LittleEndian;
  * only copies the scattered fp16 fields into a {@code short[]} and the second, over plain arrays, is one the JIT
  * vectorizes (16 conversions and multiplies per instruction); the block loop then broadcasts each product
  * straight from memory. Each product is the same single float multiply as before, so results do not change.
- * Measured (A/B in one JVM, thread CPU time, median of 20 s): Q4_0's row dot 850 → 625 µs per 1024 × 4096 matrix;
- * Q8_0's was not faster this way (its block loop waits on memory more than on arithmetic), so it keeps the
- * scale in the loop.
+ * Measured on a heavily loaded machine: A/B in one JVM (thread CPU time, median of 20 s) gave Q4_0's row dot
+ * 850 → 625 µs per 1024 × 4096 matrix, while JMH's MatVecBenchmark could not tell the two apart through the
+ * noise; Q8_0 was slower this way in both (its block loop waits on memory more than on arithmetic), so it keeps
+ * the scale in the loop.
  */
 final class RowScales {
 
