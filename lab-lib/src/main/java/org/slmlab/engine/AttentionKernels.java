@@ -1,7 +1,6 @@
 package org.slmlab.engine;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.slmlab.quant.Simd;
 import org.slmlab.tensor.GgmlSum;
@@ -64,40 +63,62 @@ final class AttentionKernels {
     static void dotsFast(float[] q, int qOff, float[] keys, int stride, int col, int r0, int count, int len,
             float[] scores, int sOff) {
         int blocks = len - len % BLOCK;
-        FloatVector[] r = new FloatVector[L];
         for (int j = 0; j < count; j += F.length()) {
-            VectorMask<Float> live = F.indexInRange(j, count); // the last group may have fewer than 16 positions
+            int left = count - j; // the last group may have fewer than 16 positions
             int at = col * stride + r0 + j;
             FloatVector s = FloatVector.zero(F);
             if (blocks > 0) {
-                for (int l = 0; l < L; l++) {
-                    // ggml's register l of accumulator m = 0..3 holds the numbers i = b + 16m + l of every block b
-                    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-                    for (int b = 0; b < blocks; b += BLOCK) {
-                        a0 = fmaKey(keys, at, stride, q, qOff, b + l, live, a0);
-                        a1 = fmaKey(keys, at, stride, q, qOff, b + L + l, live, a1);
-                        a2 = fmaKey(keys, at, stride, q, qOff, b + 2 * L + l, live, a2);
-                        a3 = fmaKey(keys, at, stride, q, qOff, b + 3 * L + l, live, a3);
-                    }
-                    r[l] = a0.add(a2).add(a1.add(a3));
-                }
-                FloatVector q0 = r[0].add(r[8]).add(r[4].add(r[12]));
-                FloatVector q1 = r[1].add(r[9]).add(r[5].add(r[13]));
-                FloatVector q2 = r[2].add(r[10]).add(r[6].add(r[14]));
-                FloatVector q3 = r[3].add(r[11]).add(r[7].add(r[15]));
+                // The registers are combined in reduce16's tree. Each is computed where the tree needs it: kept in
+                // an array, 16 vectors would be boxed on the heap (C2 keeps a vector in a register only while it
+                // is a local).
+                FloatVector q0 = lane(0, keys, at, stride, q, qOff, blocks, left)
+                        .add(lane(8, keys, at, stride, q, qOff, blocks, left))
+                        .add(lane(4, keys, at, stride, q, qOff, blocks, left)
+                                .add(lane(12, keys, at, stride, q, qOff, blocks, left)));
+                FloatVector q1 = lane(1, keys, at, stride, q, qOff, blocks, left)
+                        .add(lane(9, keys, at, stride, q, qOff, blocks, left))
+                        .add(lane(5, keys, at, stride, q, qOff, blocks, left)
+                                .add(lane(13, keys, at, stride, q, qOff, blocks, left)));
+                FloatVector q2 = lane(2, keys, at, stride, q, qOff, blocks, left)
+                        .add(lane(10, keys, at, stride, q, qOff, blocks, left))
+                        .add(lane(6, keys, at, stride, q, qOff, blocks, left)
+                                .add(lane(14, keys, at, stride, q, qOff, blocks, left)));
+                FloatVector q3 = lane(3, keys, at, stride, q, qOff, blocks, left)
+                        .add(lane(11, keys, at, stride, q, qOff, blocks, left))
+                        .add(lane(7, keys, at, stride, q, qOff, blocks, left)
+                                .add(lane(15, keys, at, stride, q, qOff, blocks, left)));
                 s = q0.add(q2).add(q1.add(q3));
             }
             for (int i = blocks; i < len; i++) {
-                s = s.add(FloatVector.fromArray(F, keys, at + i * stride, live).mul(q[qOff + i]));
+                s = s.add(load(keys, at + i * stride, left).mul(q[qOff + i]));
             }
-            s.intoArray(scores, sOff + j, live);
+            store(s, scores, sOff + j, left);
         }
+    }
+
+    /**
+     * ggml's register {@code l} after all blocks, for 16 keys at once: its accumulator m = 0..3 holds the numbers
+     * {@code i = b + 16m + l} of every block b, and the four are added as {@code (a0 + a2) + (a1 + a3)}.
+     */
+    private static FloatVector lane(int l, float[] keys, int at, int stride, float[] q, int qOff, int blocks,
+            int left) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int b = 0; b < blocks; b += BLOCK) {
+            a0 = fmaKey(keys, at, stride, q, qOff, b + l, left, a0);
+            a1 = fmaKey(keys, at, stride, q, qOff, b + L + l, left, a1);
+            a2 = fmaKey(keys, at, stride, q, qOff, b + 2 * L + l, left, a2);
+            a3 = fmaKey(keys, at, stride, q, qOff, b + 3 * L + l, left, a3);
+        }
+        return a0.add(a2).add(a1.add(a3));
     }
 
     /** {@code acc + k·q[qOff + i]} for number {@code i} of the 16 keys whose number 0 is at {@code keys[at]}. */
     private static FloatVector fmaKey(float[] keys, int at, int stride, float[] q, int qOff, int i,
-            VectorMask<Float> live, FloatVector acc) {
-        return FloatVector.fromArray(F, keys, at + i * stride, live).fma(FloatVector.broadcast(F, q[qOff + i]), acc);
+            int left, FloatVector acc) {
+        return load(keys, at + i * stride, left).fma(FloatVector.broadcast(F, q[qOff + i]), acc);
     }
 
     /**
@@ -151,9 +172,8 @@ final class AttentionKernels {
             int vOff = (r0 + j) * width + col;
             int lOff = (lane0 + j) % L * len;
             for (int i = 0; i < len; i += F.length()) {
-                VectorMask<Float> live = F.indexInRange(i, len);
-                FloatVector acc = FloatVector.fromArray(F, lanes, lOff + i, live);
-                FloatVector.fromArray(F, values, vOff + i, live).fma(w, acc).intoArray(lanes, lOff + i, live);
+                FloatVector acc = load(lanes, lOff + i, len - i);
+                store(load(values, vOff + i, len - i).fma(w, acc), lanes, lOff + i, len - i);
             }
         }
     }
@@ -162,16 +182,16 @@ final class AttentionKernels {
     static void reduceLanes(float[] lanes, int len, float[] out, int oOff) {
         if (Simd.FAST) {
             for (int i = 0; i < len; i += F.length()) {
-                VectorMask<Float> live = F.indexInRange(i, len);
-                FloatVector[] v = new FloatVector[L];
-                for (int l = 0; l < L; l++) {
-                    v[l] = FloatVector.fromArray(F, lanes, l * len + i, live);
-                }
-                FloatVector q0 = v[0].add(v[8]).add(v[4].add(v[12]));
-                FloatVector q1 = v[1].add(v[9]).add(v[5].add(v[13]));
-                FloatVector q2 = v[2].add(v[10]).add(v[6].add(v[14]));
-                FloatVector q3 = v[3].add(v[11]).add(v[7].add(v[15]));
-                q0.add(q2).add(q1.add(q3)).intoArray(out, oOff + i, live);
+                // reduce16's tree, each row loaded where the tree needs it (no array: it would box the vectors)
+                FloatVector q0 = row(lanes, 0, len, i).add(row(lanes, 8, len, i))
+                        .add(row(lanes, 4, len, i).add(row(lanes, 12, len, i)));
+                FloatVector q1 = row(lanes, 1, len, i).add(row(lanes, 9, len, i))
+                        .add(row(lanes, 5, len, i).add(row(lanes, 13, len, i)));
+                FloatVector q2 = row(lanes, 2, len, i).add(row(lanes, 10, len, i))
+                        .add(row(lanes, 6, len, i).add(row(lanes, 14, len, i)));
+                FloatVector q3 = row(lanes, 3, len, i).add(row(lanes, 11, len, i))
+                        .add(row(lanes, 7, len, i).add(row(lanes, 15, len, i)));
+                store(q0.add(q2).add(q1.add(q3)), out, oOff + i, len - i);
             }
         } else {
             float[] column = new float[L];
@@ -181,6 +201,29 @@ final class AttentionKernels {
                 }
                 out[oOff + i] = GgmlSum.reduce16(column, 0);
             }
+        }
+    }
+
+    /** Numbers i … i+15 of lane row {@code l} (zeros past the row's end, if its length is no multiple of 16). */
+    private static FloatVector row(float[] lanes, int l, int len, int i) {
+        return load(lanes, l * len + i, len - i);
+    }
+
+    /**
+     * 16 floats from {@code a[at]}, or only the first {@code left} of them (and zeros) when fewer are left. A load
+     * under a mask is several times slower than a plain one, so a mask is used only where it must.
+     */
+    private static FloatVector load(float[] a, int at, int left) {
+        return left >= F.length() ? FloatVector.fromArray(F, a, at)
+                : FloatVector.fromArray(F, a, at, F.indexInRange(0, left));
+    }
+
+    /** Stores the first {@code min(16, left)} lanes of {@code v} at {@code a[at]}, like {@link #load}. */
+    private static void store(FloatVector v, float[] a, int at, int left) {
+        if (left >= F.length()) {
+            v.intoArray(a, at);
+        } else {
+            v.intoArray(a, at, F.indexInRange(0, left));
         }
     }
 }
