@@ -1,6 +1,7 @@
 package org.slmlab.quant;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Q8_K activation rows turned sideways for the k-quant tile kernel ({@link SuperBlockTile}): the vector lanes
@@ -37,18 +38,26 @@ final class Q8_KTokens {
         blocks = n / QK;
         tokenBlocks = (acts + TOKENS - 1) / TOKENS;
         lanes = new float[tokenBlocks * blocks * STRIDE];
-        for (int t = 0; t < acts; t++) {
-            int lane = t % TOKENS;
+        byte[] qs = new byte[TOKENS * QK];
+        for (int tb = 0; tb < tokenBlocks; tb++) {
+            int tokens = Math.min(TOKENS, acts - TOKENS * tb);
             for (int b = 0; b < blocks; b++) {
-                long x = actOffset + t * actRowBytes + (long) b * Q8_KCodec.BLOCK_BYTES;
-                int at = at(t / TOKENS, b);
-                for (int i = 0; i < QK; i++) {
-                    lanes[at + TOKENS * i + lane] = KBlocks.q8kValue(act, x, i);
+                int at = at(tb, b);
+                for (int lane = 0; lane < tokens; lane++) {
+                    long x = actOffset + (TOKENS * tb + lane) * actRowBytes + (long) b * Q8_KCodec.BLOCK_BYTES;
+                    MemorySegment.copy(act, ValueLayout.JAVA_BYTE, x + Q8_KCodec.QS, qs, QK * lane, QK);
+                    lanes[at + SCALES + lane] = KBlocks.q8kScale(act, x);
+                    for (int j = 0; j < 8; j++) {
+                        lanes[at + PAIRS + TOKENS * j + lane] = KBlocks.q8kBlockSum(act, x, 2 * j)
+                                + KBlocks.q8kBlockSum(act, x, 2 * j + 1);
+                    }
                 }
-                lanes[at + SCALES + lane] = KBlocks.q8kScale(act, x);
-                for (int j = 0; j < 8; j++) {
-                    lanes[at + PAIRS + TOKENS * j + lane] = KBlocks.q8kBlockSum(act, x, 2 * j)
-                            + KBlocks.q8kBlockSum(act, x, 2 * j + 1);
+                // the transposition itself, writing in order: scattering each token's values 32 floats apart
+                // touched a new cache line per value and took most of the time
+                for (int i = 0; i < QK; i++) {
+                    for (int lane = 0; lane < tokens; lane++) {
+                        lanes[at + TOKENS * i + lane] = qs[QK * lane + i];
+                    }
                 }
             }
         }
