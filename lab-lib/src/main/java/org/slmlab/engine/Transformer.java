@@ -10,7 +10,6 @@ import org.slmlab.model.Linear;
 import org.slmlab.model.ModelConfig;
 import org.slmlab.model.ModelWeights;
 import org.slmlab.tensor.Activations;
-import org.slmlab.tensor.GgmlExp;
 import org.slmlab.tensor.MatMul;
 import org.slmlab.tensor.Matrix;
 import org.slmlab.tensor.QuantizedActivations;
@@ -233,15 +232,18 @@ public final class Transformer {
         int ff = lw.gate().outputs();
         var activation = cfg.activation();
         pool.parallelFor(n * ff, ELEMENT_GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float g = gate[i];
-                float a = switch (activation) {
-                    // ggml's SwiGLU loop: vector lanes for all but a row's last ff mod 16 elements.
-                    case SILU -> GgmlExp.inVectorPart(i % ff, ff) ? Activations.silu(g) : Activations.siluLeftover(g);
-                    case GELU_TANH -> Activations.geluTanh(g);
-                    case RELU_SQUARED -> Activations.reluSquared(g);
-                };
-                gate[i] = a * up[i];
+            switch (activation) {
+                case SILU -> Activations.swiGlu(gate, up, from, to, ff);
+                case GELU_TANH -> {
+                    for (int i = from; i < to; i++) {
+                        gate[i] = Activations.geluTanh(gate[i]) * up[i];
+                    }
+                }
+                case RELU_SQUARED -> {
+                    for (int i = from; i < to; i++) {
+                        gate[i] = Activations.reluSquared(gate[i]) * up[i];
+                    }
+                }
             }
         });
         if (lw.ffnSubNorm() != null) {

@@ -1,9 +1,35 @@
 package org.slmlab.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import org.slmlab.quant.Simd;
+
 /** The FFN gate non-linearities, computed as ggml's CPU backend computes them. */
 public final class Activations {
 
     private Activations() {
+    }
+
+    /**
+     * {@code gate[i] = silu(gate[i]) · up[i]} for i in [from, to) of rows {@code width} long — ggml's SwiGLU loop:
+     * {@link #silu} on each row's groups of 16, {@link #siluLeftover} on the {@code width mod 16} after them. The
+     * fast path takes a whole group at once ({@link GgmlExp#vector(FloatVector)}, the same operations lane by
+     * lane, so the same bits); the references are the one-element methods.
+     */
+    public static void swiGlu(float[] gate, float[] up, int from, int to, int width) {
+        int i = from;
+        while (i < to) {
+            int col = i % width;
+            boolean inGroup = GgmlExp.inVectorPart(col, width);
+            if (Simd.FAST && inGroup && col % GgmlExp.LANES == 0 && i + GgmlExp.LANES <= to) {
+                FloatVector x = FloatVector.fromArray(Simd.F512, gate, i);
+                FloatVector e = GgmlExp.vector(FloatVector.zero(Simd.F512).sub(x));
+                x.div(e.add(1f)).mul(FloatVector.fromArray(Simd.F512, up, i)).intoArray(gate, i);
+                i += GgmlExp.LANES;
+            } else {
+                gate[i] = (inGroup ? silu(gate[i]) : siluLeftover(gate[i])) * up[i];
+                i++;
+            }
+        }
     }
 
     /**

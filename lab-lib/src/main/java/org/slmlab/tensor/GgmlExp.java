@@ -1,5 +1,9 @@
 package org.slmlab.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
 /**
  * The exponential as ggml's x86 CPU backend computes it, bit for bit, for softmax and SiLU.
  *
@@ -37,6 +41,36 @@ public final class GgmlExp {
                 Math.fma(Math.fma(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, Math.fma(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)),
                 u, Math.fma(0x1.ffffecp-1f, b, 1.0f));
         return Math.scalb(j, (int) n);
+    }
+
+    /**
+     * {@link #vector(float)} in every lane of {@code x} at once (ggml's own shape of the computation), with the
+     * same operations — fused multiply-adds are exact-then-rounded in a lane as in {@link Math#fma} — so each lane
+     * gets the same bits as the scalar version. {@code Math.scalb}'s one rounding is two multiplies by powers of
+     * two: |n| ≤ 192 splits into halves of at most 96, {@code j·2^(n/2)} is exact (a normal float), and only the
+     * second product rounds.
+     */
+    public static FloatVector vector(FloatVector x) {
+        var species = x.species();
+        FloatVector shift = FloatVector.broadcast(species, 0x1.8p23f);
+        FloatVector n = x.fma(FloatVector.broadcast(species, 0x1.715476p+0f), shift).sub(shift);
+        FloatVector minusN = n.neg();
+        FloatVector b = minusN.fma(FloatVector.broadcast(species, 0x1.7f7d1cp-20f),
+                minusN.fma(FloatVector.broadcast(species, 0x1.62e4p-1f), x));
+        FloatVector u = b.mul(b);
+        FloatVector j = b.fma(0x1.0e4020p-7f, 0x1.573e2ep-5f).fma(u, b.fma(0x1.555e66p-3f, 0x1.fffdb6p-2f))
+                .fma(u, b.fma(0x1.ffffecp-1f, 1.0f));
+        IntVector k = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector half = k.lanewise(VectorOperators.ASHR, 1);
+        FloatVector scaled = j.mul(powerOfTwo(half)).mul(powerOfTwo(k.sub(half)));
+        FloatVector saturated = FloatVector.zero(species)
+                .blend(Float.POSITIVE_INFINITY, n.compare(VectorOperators.GT, 0f));
+        return scaled.blend(saturated, n.abs().compare(VectorOperators.GT, 192f));
+    }
+
+    /** {@code 2^k} for every lane, |k| ≤ 126 (garbage outside: those lanes are replaced by the caller). */
+    private static FloatVector powerOfTwo(IntVector k) {
+        return (FloatVector) k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 
     /**
