@@ -38,10 +38,12 @@ final class SuperBlockTile {
     private static final int QK = KBlocks.QK_K;
     private static final int ROWS = 4;
     /**
-     * From this many activation rows on, decoding a weight row once into floats for all of them beats reading
-     * each (row, activation) pair straight from the packed blocks.
+     * From this many activation rows on, decoding a weight row once into floats for a block of 32 tokens beats
+     * reading each (row, activation) pair straight from the packed blocks. Measured per token on 256 x 4096 Q4_K
+     * and Q6_K slices: 0.089 ms with {@code dotRow} at any count, the tile 0.40 ms at 4 tokens, 0.20 at 8, 0.074
+     * at 16 (its cost hardly depends on how many of the 32 lanes are used).
      */
-    static final int MIN_ACTS = 4;
+    static final int MIN_ACTS = 16;
     private static final int TOKENS = Q8_KTokens.TOKENS;
     /** Floats per vector: a token block is two vectors wide. */
     private static final int LANES = F512.length();
