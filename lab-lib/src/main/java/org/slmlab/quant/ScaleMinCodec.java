@@ -17,7 +17,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import org.slmlab.gguf.GgmlType;
-import org.slmlab.gguf.LittleEndian;
 
 /**
  * What Q4_K and Q5_K share: super-blocks of 256 weights in eight sub-blocks of 32, each weight
