@@ -30,11 +30,30 @@ interface DequantizingDot extends QuantCodec {
     @Override
     default float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
         if (n % F512.length() != 0) {
-            return dotScalar(w, wOffset, act, actOffset, n);
+            return shortRowDot(w, wOffset, act, actOffset, n);
         }
         float[] out = new float[1];
         matVec(w, wOffset, 0, 1, ActivationBatch.of(vecDotType(), act, actOffset, 0, 1, n).floats(), n, out, 0);
         return out[0];
+    }
+
+    /**
+     * A row whose length is not a multiple of 16. llamafile's tile refuses such rows, so ggml multiplies them one
+     * dot product at a time with its own {@code vec_dot}; a type whose order the lab matches ({@link GgmlVecDot})
+     * decodes both rows and sums in that order ({@link #decodedDot}); the others take the reference.
+     */
+    default float shortRowDot(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        return dotScalar(w, wOffset, act, actOffset, n);
+    }
+
+    /** Both rows decoded to floats, then multiplied and summed in one of ggml's orders. */
+    default float decodedDot(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n,
+                             GgmlVecDot.Order order) {
+        float[] x = new float[n];
+        float[] y = new float[n];
+        dequantizeFast(w, wOffset, x, 0, n);
+        dequantizeFast(act, actOffset, y, 0, n);
+        return order.dot(x, y, n);
     }
 
     @Override

@@ -33,21 +33,9 @@ public final class F16Codec extends HalfFloatCodec {
         }
     }
 
-    /**
-     * Rows of 16k numbers take the float tile ({@link DequantizingDot}), in the order of llamafile's tinyBLAS, which
-     * ggml runs for a batch of them; other rows go through {@code ggml_vec_dot_f16}'s order ({@link GgmlVecDot}).
-     */
+    /** A row tinyBLAS refuses is summed in {@code ggml_vec_dot_f16}'s order. */
     @Override
-    public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        if (n % Simd.F512.length() == 0) {
-            float[] out = new float[1];
-            dotTile(w, wOffset, 0, 1, act, actOffset, 0, 1, n, out, 0, 1);
-            return out[0];
-        }
-        float[] x = new float[n];
-        float[] y = new float[n];
-        dequantizeFast(w, wOffset, x, 0, n);
-        dequantizeFast(act, actOffset, y, 0, n);
-        return GgmlVecDot.f16(x, y, n);
+    public float shortRowDot(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
+        return decodedDot(w, wOffset, act, actOffset, n, GgmlVecDot::f16);
     }
 }

@@ -17,6 +17,12 @@ final class GgmlVecDot {
     private GgmlVecDot() {
     }
 
+    /** One of these orders: the dot product of the first {@code n} numbers of two decoded rows. */
+    @FunctionalInterface
+    interface Order {
+        float dot(float[] x, float[] y, int n);
+    }
+
     static float f32(float[] x, float[] y, int n) {
         int blocks = n - n % (4 * Simd.F512.length());
         float sum = blocks(x, y, blocks);
