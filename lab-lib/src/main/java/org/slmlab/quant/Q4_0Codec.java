@@ -78,12 +78,11 @@ public final class Q4_0Codec extends Int8BlockCodec {
      * (codes c of weights 0..15 and 16..31) and convert to float; lane i then takes c_lo·q_i + c_hi·q_{i+16} − 8·(q_i
      * + q_{i+16}) in two fused multiply-adds (the −8 of every code moved onto the activation side, once per
      * activation row: {@link WidenedActivation#pairSums}). Every term is an integer below 2¹⁶, so the lanes hold
-     * exactly the integers ggml sums; they are then scaled by the block's {@code d·d_a} (computed for the whole row
-     * first: {@link RowScales}) into float accumulators, and one horizontal sum ends the row.
+     * exactly the integers ggml sums; they are then scaled by the block's {@code d·d_a} into float accumulators, and
+     * one horizontal sum ends the row.
      */
     @Override
     float dotRow(MemorySegment w, long wOffset, WidenedActivation a, int n) {
-        float[] scales = RowScales.of(w, wOffset, BLOCK_BYTES, a.d, n / QK);
         FloatVector acc = FloatVector.zero(F512);
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
@@ -93,7 +92,7 @@ public final class Q4_0Codec extends Int8BlockCodec {
                     .fma(FloatVector.fromArray(F512, a.values, b * QK + QK / 2),
                             BlockVectors.floats(BlockVectors.lowNibbles(packed))
                                     .fma(FloatVector.fromArray(F512, a.values, b * QK), offsets));
-            acc = lanes.fma(FloatVector.broadcast(F512, scales[b]), acc);
+            acc = lanes.fma(FloatVector.broadcast(F512, Fp16.read(w, wb) * a.d[b]), acc);
         }
         return Simd.sum(acc);
     }
