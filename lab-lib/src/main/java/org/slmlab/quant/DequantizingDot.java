@@ -57,14 +57,6 @@ interface DequantizingDot extends QuantCodec {
     }
 
     @Override
-    default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
-                         MemorySegment act, long actOffset, long actRowBytes, int acts,
-                         int n, float[] out, int outOffset, int outStride) {
-        dotTile(w, wOffset, wRowBytes, rows, ActivationBatch.of(vecDotType(), act, actOffset, actRowBytes, acts, n),
-                out, outOffset, outStride);
-    }
-
-    @Override
     default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
                          float[] out, int outOffset, int outStride) {
         if (Simd.FAST && act.n() % F512.length() == 0) {
@@ -76,12 +68,7 @@ interface DequantizingDot extends QuantCodec {
             }
             return;
         }
-        for (int r = 0; r < rows; r++) {
-            for (int t = 0; t < act.count(); t++) {
-                out[outOffset + t * outStride + r] = dot(w, wOffset + r * wRowBytes, act.blocks(),
-                        act.offset() + t * act.rowBytes(), act.n());
-            }
-        }
+        dotPairs(w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
     }
 
     /**

@@ -27,7 +27,7 @@ abstract class Int8BlockCodec extends TiledBlockCodec {
     protected final void dotRows(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
                                  float[] out, int outOffset, int outStride) {
         if (!Simd.FAST) {
-            super.dotRows(w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
+            dotPairs(w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
             return;
         }
         for (int t = 0; t < act.count(); t++) {

@@ -85,31 +85,40 @@ public interface QuantCodec {
      * each {@code n} long; the dot of weight row {@code r} with activation row {@code t} goes to
      * {@code out[outOffset + t * outStride + r]}.
      *
-     * <p>This reference calls {@link #dot} for every pair. A codec may override it to decode each weight block
-     * once for several activation rows (prompt processing reuses every weight row for every token) or to keep
-     * several rows' sums in registers; results must equal {@link #dot}'s within float summation-order rounding.
+     * <p>The activation rows go into an {@link ActivationBatch} and on to the batch form, which codecs implement.
      */
     default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
                          MemorySegment act, long actOffset, long actRowBytes, int acts,
                          int n, float[] out, int outOffset, int outStride) {
-        for (int r = 0; r < rows; r++) {
-            long wOff = wOffset + r * wRowBytes;
-            for (int t = 0; t < acts; t++) {
-                out[outOffset + t * outStride + r] = dot(w, wOff, act, actOffset + t * actRowBytes, n);
-            }
-        }
+        dotTile(w, wOffset, wRowBytes, rows, ActivationBatch.of(vecDotType(), act, actOffset, actRowBytes, acts, n),
+                out, outOffset, outStride);
     }
 
     /**
      * {@link #dotTile(MemorySegment, long, long, int, MemorySegment, long, long, int, int, float[], int, int)} with
      * the activation rows as a batch: a matrix product passes the same batch to every row slice, so a codec that
      * unpacks activations (to floats, to shorts) reads the batch's once-made forms instead of unpacking per slice.
-     * This default reads the blocks as the segment overload does.
+     * A codec may override it to decode each weight block once for several activation rows (prompt processing
+     * reuses every weight row for every token) or to keep several rows' sums in registers; results must equal
+     * {@link #dot}'s within float summation-order rounding. By default: {@link #dotPairs}.
      */
     default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
                          float[] out, int outOffset, int outStride) {
-        dotTile(w, wOffset, wRowBytes, rows, act.blocks(), act.offset(), act.rowBytes(), act.count(), act.n(),
-                out, outOffset, outStride);
+        dotPairs(w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
+    }
+
+    /**
+     * The reference {@code dotTile}: one {@link #dot} per (row, activation row) pair. Also the path of a codec's
+     * tile for shapes its kernel does not take, and of every codec under {@code -Dslmlab.scalar=true}.
+     */
+    default void dotPairs(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
+                          float[] out, int outOffset, int outStride) {
+        for (int t = 0; t < act.count(); t++) {
+            long a = act.offset() + t * act.rowBytes();
+            for (int r = 0; r < rows; r++) {
+                out[outOffset + t * outStride + r] = dot(w, wOffset + r * wRowBytes, act.blocks(), a, act.n());
+            }
+        }
     }
 
     default void dequantize(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {

@@ -82,20 +82,11 @@ final class SuperBlockTile {
         }
 
         @Override
-        default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
-                             MemorySegment act, long actOffset, long actRowBytes, int acts,
-                             int n, float[] out, int outOffset, int outStride) {
-            dotTile(w, wOffset, wRowBytes, rows, ActivationBatch.of(vecDotType(), act, actOffset, actRowBytes, acts, n),
-                    out, outOffset, outStride);
-        }
-
-        @Override
         default void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
                              float[] out, int outOffset, int outStride) {
             int acts = act.count();
             if (!Simd.FAST) {
-                QuantCodec.super.dotTile(w, wOffset, wRowBytes, rows, act.blocks(), act.offset(), act.rowBytes(),
-                        acts, act.n(), out, outOffset, outStride);
+                dotPairs(w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
             } else if (acts < MIN_ACTS) {
                 Q8_KLanes a = act.lanes(laneOrder());
                 for (int t = 0; t < acts; t++) {

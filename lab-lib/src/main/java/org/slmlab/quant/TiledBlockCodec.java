@@ -16,14 +16,6 @@ abstract class TiledBlockCodec extends BlockCodec {
     }
 
     @Override
-    public final void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
-                              MemorySegment act, long actOffset, long actRowBytes, int acts,
-                              int n, float[] out, int outOffset, int outStride) {
-        dotTile(w, wOffset, wRowBytes, rows, ActivationBatch.of(vecDotType(), act, actOffset, actRowBytes, acts, n),
-                out, outOffset, outStride);
-    }
-
-    @Override
     public final void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
                               float[] out, int outOffset, int outStride) {
         if (!FloatTile.worthIt(act.count())) {
@@ -51,14 +43,9 @@ abstract class TiledBlockCodec extends BlockCodec {
                              int n, float[] out, int outOffset, int outStride) {
     }
 
-    /** {@link #dotTile} for a few tokens: one block dot per (row, token). */
+    /** {@link #dotTile} for a few tokens: one block dot per (row, token) unless a codec has a faster row kernel. */
     protected void dotRows(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
                            float[] out, int outOffset, int outStride) {
-        for (int t = 0; t < act.count(); t++) {
-            long a = act.offset() + t * act.rowBytes();
-            for (int r = 0; r < rows; r++) {
-                out[outOffset + t * outStride + r] = dot(w, wOffset + r * wRowBytes, act.blocks(), a, act.n());
-            }
-        }
+        dotPairs(w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
     }
 }
