@@ -77,7 +77,7 @@ public final class Q4_0Codec extends Int8BlockCodec {
      * Per block, in float lanes: the 16 packed bytes widen to 16 int lanes, split into the low and high nibbles
      * (codes c of weights 0..15 and 16..31) and convert to float; lane i then takes c_lo·q_i + c_hi·q_{i+16} − 8·(q_i
      * + q_{i+16}) in two fused multiply-adds (the −8 of every code moved onto the activation side, once per
-     * activation row: {@link WidenedActivation#pairSums}). Every term is an integer below 2¹⁶, so the lanes hold
+     * activation row: {@link WidenedActivation#q4Offsets}). Every term is an integer below 2¹⁶, so the lanes hold
      * exactly the integers ggml sums; they are then scaled by the block's {@code d·d_a} into float accumulators, and
      * one horizontal sum ends the row.
      */
@@ -87,7 +87,7 @@ public final class Q4_0Codec extends Int8BlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * BLOCK_BYTES;
             IntVector packed = BlockVectors.unsignedBytes(w, wb + QS);
-            FloatVector offsets = FloatVector.fromArray(F512, a.pairSums, b * QK / 2).mul(-8f);
+            FloatVector offsets = FloatVector.fromArray(F512, a.q4Offsets, b * QK / 2);
             FloatVector lanes = BlockVectors.floats(BlockVectors.highNibbles(packed))
                     .fma(FloatVector.fromArray(F512, a.values, b * QK + QK / 2),
                             BlockVectors.floats(BlockVectors.lowNibbles(packed))

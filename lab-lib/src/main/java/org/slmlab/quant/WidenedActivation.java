@@ -21,7 +21,7 @@ import org.slmlab.gguf.LittleEndian;
  */
 final class WidenedActivation {
 
-    /** The span of {@link #pairSums}: a 32-quant block, lane i pairing quants i and i+16. */
+    /** The span of {@link #q4Offsets}: a 32-quant block, lane i pairing quants i and i+16. */
     private static final int PAIRS = 32;
 
     /** The quants, widened. */
@@ -33,11 +33,12 @@ final class WidenedActivation {
      */
     final float[] values;
     /**
-     * Per block, 16 lanes: {@code q[i] + q[i+16]}, the two quants that share lane i in those kernels (lane i holds
-     * weights i and i+16, as the low and high nibbles of a Q4_0 byte do). Q4_0 subtracts 8 from every code:
-     * Σ(c−8)·q = Σc·q − 8·Σq, and this is the Σq of each lane.
+     * Per block, 16 lanes: {@code −8·(q[i] + q[i+16])}, for the two quants that share lane i in Q4_0's kernel (lane
+     * i holds weights i and i+16, as the low and high nibbles of a Q4_0 byte do). Q4_0 subtracts 8 from every code:
+     * Σ(c−8)·q = Σc·q − 8·Σq, and this is the −8·Σq of each lane, made once per activation row rather than once
+     * per weight row (an integer below 2¹², exact in a float).
      */
-    final float[] pairSums;
+    final float[] q4Offsets;
     /** Per block: the scale. */
     final float[] d;
     /** Per block: Q8_1's stored {@code s = d·Σq} (fp16, as ggml uses it); null for Q8_0 and Q8_K. */
@@ -46,7 +47,7 @@ final class WidenedActivation {
     private WidenedActivation(int n, int blocks, boolean sums) {
         q = new short[n];
         values = new float[n];
-        pairSums = new float[n / 2];
+        q4Offsets = new float[n / 2];
         d = new float[blocks];
         sum = sums ? new float[blocks] : null;
     }
@@ -82,7 +83,7 @@ final class WidenedActivation {
         }
         for (int b = 0; b < n / PAIRS; b++) {
             for (int i = 0; i < PAIRS / 2; i++) {
-                a.pairSums[b * PAIRS / 2 + i] = a.q[b * PAIRS + i] + a.q[b * PAIRS + PAIRS / 2 + i];
+                a.q4Offsets[b * PAIRS / 2 + i] = -8 * (a.q[b * PAIRS + i] + a.q[b * PAIRS + PAIRS / 2 + i]);
             }
         }
         return a;
