@@ -2,7 +2,7 @@ package org.slmlab.engine;
 
 import org.slmlab.gguf.GgmlType;
 import org.slmlab.model.ModelConfig;
-import org.slmlab.tensor.GgmlSum;
+import org.slmlab.quant.GgmlSum;
 import org.slmlab.tensor.Softmax;
 import org.slmlab.tensor.WorkerPool;
 

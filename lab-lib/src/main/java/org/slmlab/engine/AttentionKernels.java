@@ -3,7 +3,7 @@ package org.slmlab.engine;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.slmlab.quant.Simd;
-import org.slmlab.tensor.GgmlSum;
+import org.slmlab.quant.GgmlSum;
 
 /**
  * The two inner loops of attention with an F32 cache, over a run of consecutive rows of positions: the scores

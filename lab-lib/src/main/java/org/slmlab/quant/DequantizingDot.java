@@ -39,7 +39,7 @@ interface DequantizingDot extends QuantCodec {
 
     /**
      * A row whose length is not a multiple of 16. llamafile's tile refuses such rows, so ggml multiplies them one
-     * dot product at a time with its own {@code vec_dot}; a type whose order the lab matches ({@link GgmlVecDot})
+     * dot product at a time with its own {@code vec_dot}; a type whose order the lab matches ({@link GgmlSum})
      * decodes both rows and sums in that order ({@link #decodedDot}); the others take the reference.
      */
     default float shortRowDot(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
@@ -48,12 +48,12 @@ interface DequantizingDot extends QuantCodec {
 
     /** Both rows decoded to floats, then multiplied and summed in one of ggml's orders. */
     default float decodedDot(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n,
-                             GgmlVecDot.Order order) {
+                             GgmlSum.Order order) {
         float[] x = new float[n];
         float[] y = new float[n];
         dequantizeFast(w, wOffset, x, 0, n);
         dequantizeFast(act, actOffset, y, 0, n);
-        return order.dot(x, y, n);
+        return order.dot(x, 0, y, 0, n);
     }
 
     @Override

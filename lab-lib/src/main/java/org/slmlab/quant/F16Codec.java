@@ -36,6 +36,6 @@ public final class F16Codec extends HalfFloatCodec {
     /** A row tinyBLAS refuses is summed in {@code ggml_vec_dot_f16}'s order. */
     @Override
     public float shortRowDot(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        return decodedDot(w, wOffset, act, actOffset, n, GgmlVecDot::f16);
+        return decodedDot(w, wOffset, act, actOffset, n, GgmlSum::dotF16);
     }
 }

@@ -43,6 +43,6 @@ public final class F32Codec extends BlockCodec implements DequantizingDot {
     /** A row tinyBLAS refuses is summed in {@code ggml_vec_dot_f32}'s order. */
     @Override
     public float shortRowDot(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        return decodedDot(w, wOffset, act, actOffset, n, GgmlVecDot::f32);
+        return decodedDot(w, wOffset, act, actOffset, n, GgmlSum::dot);
     }
 }

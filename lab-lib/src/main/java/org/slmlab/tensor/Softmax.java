@@ -1,5 +1,7 @@
 package org.slmlab.tensor;
 
+import org.slmlab.quant.GgmlSum;
+
 /**
  * Softmax of attention scores, rounded as ggml's CPU {@code soft_max} rounds it: the exponentials of each full
  * group of 16 by ggml's vector formula and the leftovers by {@code expf} ({@link GgmlExp}), each group's 16

@@ -101,7 +101,7 @@ class AttentionKernelsTest {
                 for (int l = 0; l < 16; l++) {
                     column[l] = lanes[l * len + i];
                 }
-                expected[i] = org.slmlab.tensor.GgmlSum.reduce16(column, 0);
+                expected[i] = org.slmlab.quant.GgmlSum.reduce16(column, 0);
             }
             float[] out = new float[len + 2];
             AttentionKernels.reduceLanes(lanes, len, out, 2);
