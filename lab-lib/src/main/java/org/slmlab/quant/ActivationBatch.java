@@ -32,6 +32,7 @@ public final class ActivationBatch {
     private WidenedActivation[] widened;
     private final Map<Q8_KLanes.Order, Q8_KLanes> lanes = new HashMap<>();
     private Q8_KTokens tokens;
+    private Q8_0Tokens q8_0Tokens;
 
     private ActivationBatch(GgmlType type, MemorySegment blocks, long offset, long rowBytes, int count, int n) {
         this.type = type;
@@ -120,6 +121,14 @@ public final class ActivationBatch {
     /** The Q8_K rows in a k-quant's lane order, for its single-token kernel (Q8_K only). */
     synchronized Q8_KLanes lanes(Q8_KLanes.Order order) {
         return lanes.computeIfAbsent(order, o -> new Q8_KLanes(o, blocks, offset, rowBytes, count, n));
+    }
+
+    /** The Q8_0 rows with tokens in the vector lanes, for {@link Q0Tile} (Q8_0 only). */
+    synchronized Q8_0Tokens q8_0Tokens() {
+        if (q8_0Tokens == null) {
+            q8_0Tokens = new Q8_0Tokens(blocks, offset, rowBytes, count, n);
+        }
+        return q8_0Tokens;
     }
 
     /** The Q8_K rows with tokens in the vector lanes, for the k-quant tile kernel (Q8_K only). */

@@ -2,6 +2,7 @@ package org.slmlab.quant;
 
 import static org.slmlab.quant.Simd.B128;
 import static org.slmlab.quant.Simd.B256;
+import static org.slmlab.quant.Simd.F512;
 import static org.slmlab.quant.Simd.I512;
 import static org.slmlab.quant.Simd.S256;
 import static org.slmlab.quant.Simd.S512;
@@ -118,6 +119,15 @@ final class BlockVectors {
     static ShortVector fifthBitShorts(int qh, int first) {
         return ShortVector.broadcast(S256, (short) (qh >>> first)).lanewise(VectorOperators.LSHR, SHORT_LANE_INDEX)
                 .and((short) 1).lanewise(VectorOperators.LSHL, 4);
+    }
+
+    /**
+     * Multiplies the 32 floats at {@code y[at..]} by {@code d}: a block's integer codes made its weights (a small
+     * integer times an fp16 scale, one rounding — the same product as the scalar dequantizers').
+     */
+    static void scaleBlock(float[] y, int at, float d) {
+        FloatVector.fromArray(F512, y, at).mul(d).intoArray(y, at);
+        FloatVector.fromArray(F512, y, at + 16).mul(d).intoArray(y, at + 16);
     }
 
     /** Int lanes converted to float (exact for the small integers quants and block sums are). */

@@ -19,7 +19,7 @@ import org.slmlab.gguf.GgmlType;
  * with the smallest (importance-weighted) squared error. Its dot product pairs a block with a Q8_0 activation
  * block: an integer sum of level × int8, scaled once by {@code d_w · d_a}.
  */
-public final class Iq4NlCodec extends BlockCodec {
+public final class Iq4NlCodec extends BlockCodec implements Q0Tile.Decoder {
 
     private static final int QK = GgmlType.IQ4_NL.blockSize();
     private static final int BLOCK_BYTES = GgmlType.IQ4_NL.typeSize();
@@ -35,14 +35,13 @@ public final class Iq4NlCodec extends BlockCodec {
 
     @Override
     public void dequantizeScalar(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
+        int[] levels = new int[QK];
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             float d = Fp16.read(src, block);
-            int y = dstOffset + b * QK;
-            for (int j = 0; j < QK / 2; j++) {
-                int code = src.get(JAVA_BYTE, block + QS + j) & 0xFF;
-                dst[y + j] = d * Iq4NonLinear.VALUES[code & 0x0F];
-                dst[y + j + QK / 2] = d * Iq4NonLinear.VALUES[code >> 4];
+            codesScalar(src, block, levels);
+            for (int j = 0; j < QK; j++) {
+                dst[dstOffset + b * QK + j] = d * levels[j];
             }
         }
     }
@@ -53,6 +52,20 @@ public final class Iq4NlCodec extends BlockCodec {
             long block = offset + (long) b * BLOCK_BYTES;
             Iq4NonLinear.dequantize32(src, block + QS, Fp16.read(src, block), dst, dstOffset + b * QK);
         }
+    }
+
+    @Override
+    public void codesScalar(MemorySegment w, long block, int[] codes) {
+        for (int j = 0; j < QK / 2; j++) {
+            int code = w.get(JAVA_BYTE, block + QS + j) & 0xFF;
+            codes[j] = Iq4NonLinear.VALUES[code & 0x0F];
+            codes[j + QK / 2] = Iq4NonLinear.VALUES[code >> 4];
+        }
+    }
+
+    @Override
+    public void codes(MemorySegment w, long block, float[] dst, int at) {
+        Iq4NonLinear.levels32(w, block + QS, dst, at);
     }
 
     @Override

@@ -166,11 +166,17 @@ final class Iq4NonLinear {
 
     /** Vector path: the 32 weights {@code d · VALUES[code]} of the 16 code bytes at {@code qsOff}. */
     static void dequantize32(MemorySegment src, long qsOff, float d, float[] dst, int dstOff) {
+        levels32(src, qsOff, dst, dstOff);
+        BlockVectors.scaleBlock(dst, dstOff, d);
+    }
+
+    /** The levels {@code VALUES[code]} of the 32 codes in the 16 bytes at {@code qsOff}, as floats. */
+    static void levels32(MemorySegment src, long qsOff, float[] dst, int dstOff) {
         ByteVector q = ByteVector.fromMemorySegment(B128, src, qsOff, ByteOrder.LITTLE_ENDIAN);
         ByteVector low = q.and((byte) 0x0F).selectFrom(VALUES_VECTOR);
         ByteVector high = q.lanewise(VectorOperators.LSHR, 4).selectFrom(VALUES_VECTOR);
-        ((FloatVector) low.convertShape(VectorOperators.B2F, F512, 0)).mul(d).intoArray(dst, dstOff);
-        ((FloatVector) high.convertShape(VectorOperators.B2F, F512, 0)).mul(d).intoArray(dst, dstOff + 16);
+        ((FloatVector) low.convertShape(VectorOperators.B2F, F512, 0)).intoArray(dst, dstOff);
+        ((FloatVector) high.convertShape(VectorOperators.B2F, F512, 0)).intoArray(dst, dstOff + 16);
     }
 
     /** Vector path: Σ VALUES[code_j] · q8_j over the 32 weights of the 16 code bytes at {@code qsOff}. */

@@ -52,13 +52,35 @@ final class LegacyBlocks {
             int y = dstOffset + b * QK;
             float d = Fp16.read(src, block);
             float m = layout.hasMin() ? Fp16.read(src, block + layout.mAt()) : 0;
-            int qh = layout.qhAt() == NONE ? 0 : src.get(LittleEndian.INT, block + layout.qhAt());
+            int qh = fifthBits(layout, src, block);
             for (int j = 0; j < QK; j++) {
-                int packed = src.get(ValueLayout.JAVA_BYTE, block + layout.qsAt() + j % (QK / 2)) & 0xFF;
-                int q = (j < QK / 2 ? packed & 0x0F : packed >>> 4) | ((qh >>> j) & 1) << 4;
+                int q = code(layout, src, block, qh, j);
                 dst[y + j] = layout.hasMin() ? q * d + m : (q - half) * d;
             }
         }
+    }
+
+    /**
+     * The 32 codes of the block at {@code block} of a type without a min (Q4_0, Q5_0), centred: {@code q − 8} or
+     * {@code q − 16}, so that weight j is {@code d · codes[j]}.
+     */
+    static void signedCodes(Layout layout, MemorySegment src, long block, int[] codes) {
+        int half = 1 << (layout.bits() - 1);
+        int qh = fifthBits(layout, src, block);
+        for (int j = 0; j < QK; j++) {
+            codes[j] = code(layout, src, block, qh, j) - half;
+        }
+    }
+
+    /** The block's word of fifth bits, or 0 for the 4-bit types. */
+    private static int fifthBits(Layout layout, MemorySegment src, long block) {
+        return layout.qhAt() == NONE ? 0 : src.get(LittleEndian.INT, block + layout.qhAt());
+    }
+
+    /** The code of weight j: its nibble, plus bit j of {@code qh} as 16. */
+    private static int code(Layout layout, MemorySegment src, long block, int qh, int j) {
+        int packed = src.get(ValueLayout.JAVA_BYTE, block + layout.qsAt() + j % (QK / 2)) & 0xFF;
+        return (j < QK / 2 ? packed & 0x0F : packed >>> 4) | ((qh >>> j) & 1) << 4;
     }
 
     /**

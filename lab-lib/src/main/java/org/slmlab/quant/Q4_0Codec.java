@@ -20,7 +20,7 @@ import org.slmlab.gguf.GgmlType;
  *
  * The activation is Q8_0; a block's dot product is Σ (q−8)·q_a, scaled by d·d_a.
  */
-public final class Q4_0Codec extends Int8BlockCodec {
+public final class Q4_0Codec extends Q0BlockCodec {
 
     static final int QK = GgmlType.Q4_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q4_0.typeSize();
@@ -29,7 +29,7 @@ public final class Q4_0Codec extends Int8BlockCodec {
             new LegacyBlocks.Layout(GgmlType.Q4_0, LegacyBlocks.NONE, LegacyBlocks.NONE, QS);
 
     public Q4_0Codec() {
-        super(GgmlType.Q4_0, GgmlType.Q8_0);
+        super(GgmlType.Q4_0);
     }
 
     @Override
@@ -38,15 +38,15 @@ public final class Q4_0Codec extends Int8BlockCodec {
     }
 
     @Override
-    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        for (int b = 0; b < n / QK; b++) {
-            long block = offset + (long) b * BLOCK_BYTES;
-            int y = dstOffset + b * QK;
-            FloatVector d = FloatVector.broadcast(F512, Fp16.read(src, block));
-            IntVector packed = BlockVectors.unsignedBytes(src, block + QS);
-            BlockVectors.floats(BlockVectors.lowNibbles(packed).sub(8)).mul(d).intoArray(dst, y);
-            BlockVectors.floats(BlockVectors.highNibbles(packed).sub(8)).mul(d).intoArray(dst, y + QK / 2);
-        }
+    public void codesScalar(MemorySegment w, long block, int[] codes) {
+        LegacyBlocks.signedCodes(LAYOUT, w, block, codes);
+    }
+
+    @Override
+    public void codes(MemorySegment w, long block, float[] dst, int at) {
+        IntVector packed = BlockVectors.unsignedBytes(w, block + QS);
+        BlockVectors.floats(BlockVectors.lowNibbles(packed).sub(8)).intoArray(dst, at);
+        BlockVectors.floats(BlockVectors.highNibbles(packed).sub(8)).intoArray(dst, at + QK / 2);
     }
 
     /** ggml's {@code quantize_q4_0}: see {@link LegacyBlocks#quantize}. */

@@ -23,7 +23,7 @@ import org.slmlab.gguf.LittleEndian;
  *
  * The activation is Q8_0.
  */
-public final class Q5_0Codec extends Int8BlockCodec {
+public final class Q5_0Codec extends Q0BlockCodec {
 
     static final int QK = GgmlType.Q5_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q5_0.typeSize();
@@ -32,7 +32,7 @@ public final class Q5_0Codec extends Int8BlockCodec {
     private static final LegacyBlocks.Layout LAYOUT = new LegacyBlocks.Layout(GgmlType.Q5_0, LegacyBlocks.NONE, QH, QS);
 
     public Q5_0Codec() {
-        super(GgmlType.Q5_0, GgmlType.Q8_0);
+        super(GgmlType.Q5_0);
     }
 
     /** The 5-bit code of weight {@code j}: its nibble, plus bit j of {@code qh} as the value 16. */
@@ -47,18 +47,18 @@ public final class Q5_0Codec extends Int8BlockCodec {
     }
 
     @Override
-    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        for (int b = 0; b < n / QK; b++) {
-            long block = offset + (long) b * BLOCK_BYTES;
-            int y = dstOffset + b * QK;
-            FloatVector d = FloatVector.broadcast(F512, Fp16.read(src, block));
-            int qh = src.get(LittleEndian.INT, block + QH);
-            IntVector packed = BlockVectors.unsignedBytes(src, block + QS);
-            IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0)).sub(16);
-            IntVector hi = BlockVectors.highNibbles(packed).or(BlockVectors.fifthBits(qh, QK / 2)).sub(16);
-            BlockVectors.floats(lo).mul(d).intoArray(dst, y);
-            BlockVectors.floats(hi).mul(d).intoArray(dst, y + QK / 2);
-        }
+    public void codesScalar(MemorySegment w, long block, int[] codes) {
+        LegacyBlocks.signedCodes(LAYOUT, w, block, codes);
+    }
+
+    @Override
+    public void codes(MemorySegment w, long block, float[] dst, int at) {
+        int qh = w.get(LittleEndian.INT, block + QH);
+        IntVector packed = BlockVectors.unsignedBytes(w, block + QS);
+        IntVector lo = BlockVectors.lowNibbles(packed).or(BlockVectors.fifthBits(qh, 0)).sub(16);
+        IntVector hi = BlockVectors.highNibbles(packed).or(BlockVectors.fifthBits(qh, QK / 2)).sub(16);
+        BlockVectors.floats(lo).intoArray(dst, at);
+        BlockVectors.floats(hi).intoArray(dst, at + QK / 2);
     }
 
     /** ggml's {@code quantize_q5_0}: see {@link LegacyBlocks#quantize}. */

@@ -1,16 +1,13 @@
 package org.slmlab.quant;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static org.slmlab.quant.Simd.B128;
 import static org.slmlab.quant.Simd.F512;
 import static org.slmlab.quant.Simd.S512;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -24,7 +21,7 @@ import org.slmlab.gguf.GgmlType;
  * Q8_0 is also the activation format of Q4_0, Q5_0, Q8_0 and others: the activation vector is quantized the same
  * way, and the dot product of two blocks is an integer sum Σ q_w·q_a scaled once by d_w·d_a.
  */
-public final class Q8_0Codec extends Int8BlockCodec {
+public final class Q8_0Codec extends Q0BlockCodec {
 
     static final int QK = GgmlType.Q8_0.blockSize();
     static final int BLOCK_BYTES = GgmlType.Q8_0.typeSize();
@@ -32,7 +29,7 @@ public final class Q8_0Codec extends Int8BlockCodec {
     static final int QS = 2;
 
     public Q8_0Codec() {
-        super(GgmlType.Q8_0, GgmlType.Q8_0);
+        super(GgmlType.Q8_0);
     }
 
     @Override
@@ -51,16 +48,16 @@ public final class Q8_0Codec extends Int8BlockCodec {
     }
 
     @Override
-    public void dequantizeFast(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        for (int b = 0; b < n / QK; b++) {
-            long block = offset + (long) b * BLOCK_BYTES;
-            float d = Fp16.read(src, block);
-            for (int j = 0; j < QK; j += F512.length()) {
-                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B128, src, block + QS + j,
-                        java.nio.ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2F, F512, 0);
-                q.mul(d).intoArray(dst, dstOffset + b * QK + j);
-            }
+    public void codesScalar(MemorySegment w, long block, int[] codes) {
+        for (int j = 0; j < QK; j++) {
+            codes[j] = w.get(JAVA_BYTE, block + QS + j);
         }
+    }
+
+    @Override
+    public void codes(MemorySegment w, long block, float[] dst, int at) {
+        BlockVectors.floats(BlockVectors.signedBytes(w, block + QS)).intoArray(dst, at);
+        BlockVectors.floats(BlockVectors.signedBytes(w, block + QS + QK / 2)).intoArray(dst, at + QK / 2);
     }
 
     /** ggml's {@code quantize_row_q8_0_ref}; the importance matrix is not used by this type. */

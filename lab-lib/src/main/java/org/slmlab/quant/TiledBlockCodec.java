@@ -16,8 +16,8 @@ abstract class TiledBlockCodec extends BlockCodec {
     }
 
     @Override
-    public final void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
-                              float[] out, int outOffset, int outStride) {
+    public void dotTile(MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
+                        float[] out, int outOffset, int outStride) {
         if (!FloatTile.worthIt(act.count())) {
             dotRows(w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
             return;

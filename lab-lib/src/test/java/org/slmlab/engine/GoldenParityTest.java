@@ -52,10 +52,13 @@ class GoldenParityTest {
      * of a step away, no ulp-sized difference), llama.cpp's own F16-cache and F32-cache runs differ by 0.17 at
      * position 0 (0.001 for stories260K-F32: this model amplifies 1e-4-sized changes 100-fold), and
      * llama.cpp's final-norm activation, recovered from its logits through output.weight, is an exact Q8_0 vector
-     * 1% away from ours. Unexplained; each bound is the measured maximum rounded up, so a regression still fails.
+     * 1% away from ours. Summing the batch products in llamafile's order ({@code Q0Tile}), which made every mini of
+     * these types equal llama.cpp bit for bit, moved stories260K-Q4_0 from 0.271 to 0.308 and left Q8_0 at 0.302:
+     * the summation order changes this gap, it does not close it. Unexplained; each bound is the measured maximum
+     * rounded up, so a regression still fails.
      */
     static final java.util.Map<String, Double> KNOWN_GAPS = java.util.Map.of(
-            "stories260K-Q4_0", 0.3,
+            "stories260K-Q4_0", 0.31,
             "stories260K-Q8_0", 0.35);
 
     /**
@@ -66,28 +69,30 @@ class GoldenParityTest {
      * do — the test asserts that there is one, and this bound (the largest value measured on the fast and the
      * scalar path, rounded up). The fast and the scalar kernels sum in different orders, so which activations flip
      * differs between the two paths; each path gives the same bits on every run (see {@code Simd.sum}). What is
-     * left here is the quantized dot products: their float sums are not yet in ggml's order (llamafile's
-     * {@code tinyBLAS_Q0_AVX} for Q8_0/Q4_0/Q5_0/IQ4_NL in a batch, {@code ggml_vec_dot_*} for the others).
+     * left here is the quantized dot products of the types whose batches ggml multiplies with {@code ggml_vec_dot_*}:
+     * their float sums are not yet in its order.
      */
     static final java.util.Map<String, Double> UNPROVEN_FLIPS = java.util.Map.ofEntries(
             java.util.Map.entry("mini-gemma3-F16", 0.0021),
             java.util.Map.entry("mini-llama-Q4_1", 0.04),
-            java.util.Map.entry("mini-llama-Q5_0", 0.035),
-            java.util.Map.entry("mini-phi3-Q8_0", 0.045),
             java.util.Map.entry("mini-qwen3-Q1_0", 0.075),
-            java.util.Map.entry("mini-qwen3-Q4_0", 0.065),
             java.util.Map.entry("mini-qwen3-Q5_1", 0.09));
 
     /**
      * Models that equal llama.cpp bit for bit on the fast path: their matmuls are F16 or F32 (summed in tinyBLAS's
      * order, see {@code FloatTile}, or in {@code ggml_vec_dot}'s where tinyBLAS refuses a row length: stories260K's
-     * 172-wide {@code ffn_down}) and every float step between them follows ggml's order (softmax and SiLU with
-     * ggml's vector exponential, attention sums in its lanes, RoPE with the compiler's fused multiply-adds). The
-     * test holds them to {@link #EXACT} there. The scalar references sum products in double instead, so on that
-     * path F16 activations flip and those models keep a bound (the largest measured, rounded up).
+     * 172-wide {@code ffn_down}) or Q8_0, Q4_0, Q5_0 and IQ4_NL (a prompt in {@code tinyBLAS_Q0}'s order, see
+     * {@code Q0Tile}; before it, mini-qwen3-Q4_0 was 0.064 away, mini-llama-Q5_0 0.033, mini-phi3-Q8_0 0.032), and
+     * every float step between them follows ggml's order (softmax and SiLU with ggml's vector exponential,
+     * attention sums in its lanes, RoPE with the compiler's fused multiply-adds). The test holds them to
+     * {@link #EXACT} there. The scalar references sum F16 products in double instead, so on that path F16
+     * activations flip and those models keep a bound (the largest measured, rounded up).
      */
     static final java.util.Set<String> EXACT_ON_FAST_PATH = java.util.Set.of(
-            "mini-llama-F16", "mini-phi3-F16", "mini-qwen3-F16", "stories260K-F32");
+            "mini-llama-F16", "mini-phi3-F16", "mini-qwen3-F16", "stories260K-F32",
+            "mini-bitnet-Q8_0", "mini-gemma3-Q4_0", "mini-gemma3-Q8_0", "mini-llama-IQ4_NL", "mini-llama-Q4_0",
+            "mini-llama-Q5_0", "mini-llama-Q8_0", "mini-phi3-Q4_0", "mini-phi3-Q8_0", "mini-qwen3-IQ4_NL",
+            "mini-qwen3-Q4_0", "mini-qwen3-Q5_0", "mini-qwen3-Q8_0");
     static final java.util.Map<String, Double> SCALAR_PATH_FLIPS = java.util.Map.of(
             "mini-llama-F16", 0.0016,
             "mini-phi3-F16", 0.0015,

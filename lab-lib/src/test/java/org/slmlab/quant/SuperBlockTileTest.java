@@ -30,13 +30,7 @@ class SuperBlockTileTest {
         Kind[] kinds = Kind.values();
         try (Arena arena = Arena.ofConfined()) {
             int rows = kinds.length + 3;
-            MemorySegment w = arena.allocate(wRowBytes * rows, 64);
-            for (int r = 0; r < rows; r++) {
-                MemorySegment row = r < kinds.length
-                        ? TestData.quantized(arena, codec, TestData.floats(kinds[r], n, 5L * r))
-                        : TestData.bytes(arena, wRowBytes, null, r); // every bit pattern, scales at extremes
-                w.asSlice(r * wRowBytes, wRowBytes).copyFrom(row);
-            }
+            MemorySegment w = TestData.weightRows(arena, codec, n, rows);
             for (int acts : new int[] {1, SuperBlockTile.MIN_ACTS - 1, SuperBlockTile.MIN_ACTS, 9, 33}) {
                 MemorySegment a = arena.allocate(aRowBytes * acts, 64);
                 for (int t = 0; t < acts; t++) {

@@ -55,6 +55,23 @@ final class TestData {
         return s;
     }
 
+    /**
+     * {@code rows} weight rows of {@code n}, one after another: the first quantized from data of each {@link Kind}
+     * in turn, the rest random bytes (every bit pattern: codes at their extremes, scales huge, infinite or NaN).
+     */
+    static MemorySegment weightRows(Arena arena, QuantCodec codec, int n, int rows) {
+        long rowBytes = codec.type().bytesFor(n);
+        Kind[] kinds = Kind.values();
+        MemorySegment w = arena.allocate(rowBytes * rows, 64);
+        for (int r = 0; r < rows; r++) {
+            MemorySegment row = r < kinds.length
+                    ? quantized(arena, codec, floats(kinds[r], n, 5L * r))
+                    : bytes(arena, rowBytes, null, r);
+            w.asSlice(r * rowBytes, rowBytes).copyFrom(row);
+        }
+        return w;
+    }
+
     /** A row length of {@code blocks} blocks; for one-element "blocks" an odd length that leaves vector tails. */
     static int length(GgmlType type, int blocks) {
         return type.blockSize() == 1 ? blocks * 37 + 5 : blocks * type.blockSize();

@@ -1,0 +1,74 @@
+package org.slmlab.quant;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Q8_0 activation rows turned sideways for {@link Q0Tile}: the vector lanes are tokens. For each block of
+ * {@link #TOKENS} tokens, value {@code i} of a 32-value block is one vector holding that value of every token, so
+ * a weight (broadcast to all lanes) times that vector is 16 tokens' products in one instruction.
+ *
+ * <p>Why this order: llamafile's kernel keeps 8 partial sums per (weight row, token), sum {@code m} taking the
+ * values {@code 4m .. 4m+3} of every block ({@link Q0Tile} says why). The kernel therefore runs through the blocks
+ * once per partial sum, and what it reads for partial sum {@code m} is stored together: the vectors of values
+ * {@code 4m .. 4m+3} of block 0, then of block 1, and so on ({@link #values(int, int, int)}), one sequential stream.
+ * The block scales {@code d} of the 16 tokens are one vector per block ({@link #scales(int, int)}).
+ *
+ * <p>The values are int8, exact in floats; lanes past the last token are zeros.
+ */
+final class Q8_0Tokens {
+
+    /** Tokens per block: one 512-bit vector of floats. */
+    static final int TOKENS = 16;
+    /** Values of a block that go into one partial sum. */
+    static final int GROUP = 4;
+    /** Partial sums per (row, token): one per group of a 32-value block. */
+    static final int SUMS = 8;
+
+    private static final int QK = Q8_0Codec.QK;
+
+    /** Per token block, per partial sum {@code m}, per block: {@link #GROUP} vectors of {@link #TOKENS} values. */
+    final float[] values;
+    /** Per token block, per block: the {@link #TOKENS} scales. */
+    final float[] scales;
+    final int blocks;
+    final int tokenBlocks;
+
+    Q8_0Tokens(MemorySegment act, long actOffset, long actRowBytes, int acts, int n) {
+        blocks = n / QK;
+        tokenBlocks = (acts + TOKENS - 1) / TOKENS;
+        values = new float[tokenBlocks * SUMS * blocks * GROUP * TOKENS];
+        scales = new float[tokenBlocks * blocks * TOKENS];
+        byte[] qs = new byte[TOKENS * QK];
+        for (int tb = 0; tb < tokenBlocks; tb++) {
+            int tokens = Math.min(TOKENS, acts - TOKENS * tb);
+            for (int b = 0; b < blocks; b++) {
+                for (int lane = 0; lane < tokens; lane++) {
+                    long x = actOffset + (TOKENS * tb + lane) * actRowBytes + (long) b * Q8_0Codec.BLOCK_BYTES;
+                    MemorySegment.copy(act, ValueLayout.JAVA_BYTE, x + Q8_0Codec.QS, qs, QK * lane, QK);
+                    scales[scales(tb, b) + lane] = Fp16.read(act, x);
+                }
+                // the transposition, writing each group's 64 floats in order (reading the 16 tokens' bytes from
+                // one small array rather than scattering each token's values across the output)
+                for (int m = 0; m < SUMS; m++) {
+                    int at = values(tb, m, b);
+                    for (int k = 0; k < GROUP; k++) {
+                        for (int lane = 0; lane < tokens; lane++) {
+                            values[at + TOKENS * k + lane] = qs[QK * lane + GROUP * m + k];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Where the {@link #GROUP} value vectors of partial sum {@code m}, token block {@code tb}, block {@code b} start. */
+    int values(int tb, int m, int b) {
+        return ((tb * SUMS + m) * blocks + b) * GROUP * TOKENS;
+    }
+
+    /** Where the scales of token block {@code tb}, block {@code b} start. */
+    int scales(int tb, int b) {
+        return (tb * blocks + b) * TOKENS;
+    }
+}
