@@ -3,6 +3,7 @@ package org.slmlab.engine;
 import org.slmlab.gguf.GgmlType;
 import org.slmlab.model.ModelConfig;
 import org.slmlab.quant.GgmlSum;
+import org.slmlab.tensor.GgmlExp;
 import org.slmlab.tensor.Softmax;
 import org.slmlab.tensor.WorkerPool;
 
@@ -168,13 +169,13 @@ final class Attention {
             float ms = 1f;
             float vs = 1f;
             if (s > max) {
-                ms = (float) Math.exp(max - s);
+                ms = GgmlExp.scalar(max - s);
                 max = s;
                 for (int i = 0; i < vd; i++) {
                     acc[i] = toHalf(acc[i] * ms);
                 }
             } else {
-                vs = (float) Math.exp(s - max);
+                vs = GgmlExp.scalar(s - max);
             }
             if (j < start) {
                 cache.fmaValueHalf(layer, j, vCol, vs, acc, vd);

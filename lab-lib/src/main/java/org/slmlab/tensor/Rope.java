@@ -9,7 +9,7 @@ import org.slmlab.model.RopeStyle;
  * sin are multiplied by {@code attnFactor}. Only the first {@code dims} dimensions of each head rotate
  * (partial rotary); the rest pass through. The angle is built the way ggml builds it — a float that starts at
  * {@code pos} and is multiplied by {@code base^(-2/dims)} once per pair — so it rounds the same — and its cosine
- * and sine are glibc's {@code cosf}/{@code sinf} ({@link GlibcSinCos}), which ggml calls, not the correctly
+ * and sine are glibc's {@code cosf}/{@code sinf} ({@link GlibcMath}), which ggml calls, not the correctly
  * rounded ones: they differ in the last bit for a few angles in a thousand.
  */
 public final class Rope {
@@ -61,8 +61,8 @@ public final class Rope {
         for (int i = 0; i < dims / 2; i++) {
             float ff = freqFactors == null ? 1f : freqFactors[i];
             float t = freqScale * (theta / ff);
-            cs[off + 2 * i] = GlibcSinCos.cos(t) * attnFactor;
-            cs[off + 2 * i + 1] = GlibcSinCos.sin(t) * attnFactor;
+            cs[off + 2 * i] = GlibcMath.cos(t) * attnFactor;
+            cs[off + 2 * i + 1] = GlibcMath.sin(t) * attnFactor;
             theta *= thetaScale;
         }
     }

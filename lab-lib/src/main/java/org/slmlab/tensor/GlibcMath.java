@@ -1,24 +1,27 @@
 package org.slmlab.tensor;
 
 /**
- * {@code sinf} and {@code cosf} as glibc's libm computes them on x86-64, bit for bit.
+ * {@code sinf}, {@code cosf} and {@code expf} as glibc's libm computes them on x86-64, bit for bit.
  *
  * <p>Why not {@code (float) Math.sin(x)}: that is the correctly rounded result, and glibc's is not always — its
- * single-precision sine and cosine (ARM's optimized routines, in glibc since 2.28) evaluate a short polynomial in
- * double and miss the nearest float by one ulp for a few arguments in a thousand. ggml builds its RoPE angles
- * with these functions ({@code rope_yarn} in ggml-cpu/ops.cpp), so where they miss, llama.cpp's rotated q and k
- * differ from a correctly rounded engine's in the last bit. Those differences are real: stories-sized F32 models
- * drifted by 1e-6 from the first position whose angles disagree (mini-llama 4, qwen3 8, phi3 11, bitnet 2), and
- * mini-gemma3-F16 took an F16 rounding flip from them at position 14 (2e-3).
+ * single-precision functions (ARM's optimized routines, in glibc since 2.27/2.28) evaluate a short polynomial in
+ * double and miss the nearest float for a few arguments in ten thousand (expf) to a few in a thousand (sinf,
+ * cosf). ggml calls them: RoPE builds its angles with {@code cosf}/{@code sinf} ({@code rope_yarn} in
+ * ggml-cpu/ops.cpp), softmax and SiLU take {@code expf} for the elements after a row's last full 16-lane group.
+ * Where they miss, llama.cpp's numbers differ from a correctly rounded engine's in the last bit, and those
+ * differences are real: the F32 minis drifted by 1e-6 from the first position whose angles disagree (mini-llama 4,
+ * qwen3 8, phi3 11, bitnet 2), and mini-gemma3-F16 took an F16 rounding flip from them at position 14 (2e-3).
  *
- * <p>The method, from glibc's {@code s_sinf.c}, {@code s_cosf.c} and {@code s_sincosf.h}: reduce the argument
- * to {@code r} in [-π/4, π/4] and a quadrant {@code n} (below 120 by multiplying with 2/π in double; above,
- * with 4/π to 192 bits in integer arithmetic), then evaluate the sine or cosine polynomial of {@code r}
- * in double and round once to float. On CPUs with FMA, glibc runs its {@code -mfma} build of these functions,
- * in which the compiler fused every {@code a + b·c}; the {@link Math#fma} calls below are exactly those.
- * {@code GlibcSinCosTest} holds this against values computed by glibc.
+ * <p>sinf/cosf ({@code s_sinf.c}, {@code s_cosf.c}, {@code s_sincosf.h}): reduce the argument to {@code r} in
+ * [-π/4, π/4] and a quadrant {@code n} (below 120 by multiplying with 2/π in double; above, with 4/π to 192 bits in
+ * integer arithmetic), evaluate the sine or cosine polynomial of {@code r} in double, round once to float. expf
+ * ({@code e_expf.c}): split x·32/ln 2 into an integer k and a remainder, take 2^(k/32) from a 32-entry table and
+ * 2^(remainder/32) from a cubic. On CPUs with FMA glibc runs its {@code -mfma} builds of these functions, in which
+ * the compiler fused every {@code a + b·c}; the {@link Math#fma} calls below are exactly those. {@code GlibcMathTest}
+ * holds this against values computed by glibc (and the three were compared with it on tens of millions of
+ * arguments: no difference).
  */
-public final class GlibcSinCos {
+public final class GlibcMath {
 
     private static final double HPI_INV_2P24 = 0x1.45F306DC9C883p+23; // 2/π · 2^24: the quadrant lands in bits 24+
     private static final double HPI = 0x1.921FB54442D18p0; // π/2
@@ -44,7 +47,7 @@ public final class GlibcSinCos {
     private static final int TOP12_120 = abstop12(120.0f);
     private static final int TOP12_INF = abstop12(Float.POSITIVE_INFINITY);
 
-    private GlibcSinCos() {
+    private GlibcMath() {
     }
 
     public static float sin(float y) {
@@ -119,6 +122,48 @@ public final class GlibcSinCos {
         double x6 = x4 * x2;
         double c = Math.fma(x4, sign * C2, c1);
         return (float) Math.fma(x6, c2, c);
+    }
+
+    /** expf's 2^(i/32), i = 0..31, with i·2^47 taken off each so that adding k·2^47 installs k's exponent too. */
+    private static final long[] EXP2_32 = {
+        0x3ff0000000000000L, 0x3fefd9b0d3158574L, 0x3fefb5586cf9890fL, 0x3fef9301d0125b51L,
+        0x3fef72b83c7d517bL, 0x3fef54873168b9aaL, 0x3fef387a6e756238L, 0x3fef1e9df51fdee1L,
+        0x3fef06fe0a31b715L, 0x3feef1a7373aa9cbL, 0x3feedea64c123422L, 0x3feece086061892dL,
+        0x3feebfdad5362a27L, 0x3feeb42b569d4f82L, 0x3feeab07dd485429L, 0x3feea47eb03a5585L,
+        0x3feea09e667f3bcdL, 0x3fee9f75e8ec5f74L, 0x3feea11473eb0187L, 0x3feea589994cce13L,
+        0x3feeace5422aa0dbL, 0x3feeb737b0cdc5e5L, 0x3feec49182a3f090L, 0x3feed503b23e255dL,
+        0x3feee89f995ad3adL, 0x3feeff76f2fb5e47L, 0x3fef199bdd85529cL, 0x3fef3720dcef9069L,
+        0x3fef5818dcfba487L, 0x3fef7c97337b9b5fL, 0x3fefa4afa2a490daL, 0x3fefd0765b6e4540L};
+    private static final double INV_LN2_32 = 0x1.71547652b82fep+0 * 32;
+    private static final double ROUNDING_SHIFT = 0x1.8p+52; // adding it rounds to an integer, kept in the low bits
+    private static final double E0 = 0x1.c6af84b912394p-5 / 32 / 32 / 32;
+    private static final double E1 = 0x1.ebfce50fac4f3p-3 / 32 / 32;
+    private static final double E2 = 0x1.62e42ff0c52d6p-1 / 32;
+    private static final int TOP12_88 = abstop12(88.0f);
+
+    public static float exp(float x) {
+        if (abstop12(x) >= TOP12_88) {
+            if (x == Float.NEGATIVE_INFINITY) {
+                return 0f;
+            }
+            if (abstop12(x) >= TOP12_INF) {
+                return x + x;
+            }
+            if (x > 0x1.62e42ep6f) {
+                return Float.POSITIVE_INFINITY;
+            }
+            if (x < -0x1.9fe368p6f) {
+                return 0f;
+            }
+        }
+        double z = INV_LN2_32 * x;
+        double kd = z + ROUNDING_SHIFT;
+        long ki = Double.doubleToRawLongBits(kd);
+        kd -= ROUNDING_SHIFT;
+        double r = z - kd;
+        double s = Double.longBitsToDouble(EXP2_32[(int) (ki & 31)] + (ki << 47));
+        double p = Math.fma(E0, r, E1);
+        return (float) (Math.fma(p, r * r, Math.fma(E2, r, 1.0)) * s);
     }
 
     private static int abstop12(float y) {

@@ -6,7 +6,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class GlibcSinCosTest {
+class GlibcMathTest {
+
+    /** Arguments where glibc 2.36's expf (this machine) is one ulp from the correctly rounded float: {x, expf(x)}. */
+    private static final int[][] GLIBC_EXPF = {
+        {0x38ad9e29, 0x3f8002b7}, // 8.2787425E-5
+        {0x3ac40077, 0x3f80310a}, // 0.0014953752
+        {0x3f806221, 0x402e7de7}, // 1.0029947
+        {0x4121ed0c, 0x46c21810}, // 10.120373
+        {0xb9f602c6, 0x3f7fe142}, // -4.6922843E-4
+        {0xba9ced0a, 0x3f7fb196}, // -0.0011972499
+        {0xbf85c0fa, 0x3eb4132e}, // -1.0449517
+        {0xc126d670, 0x37f865e3}, // -10.427353
+        {0xc2a2dafa, 0x04b82470}, // -81.42769
+    };
+
+    @Test
+    void expMatchesGlibcWhereItIsNotCorrectlyRounded() {
+        for (int[] c : GLIBC_EXPF) {
+            float x = Float.intBitsToFloat(c[0]);
+            assertEquals(c[1], Float.floatToRawIntBits(GlibcMath.exp(x)), "expf(" + x + ")");
+            assertTrue(Float.floatToRawIntBits((float) Math.exp(x)) != c[1], x + ": proves nothing");
+        }
+    }
+
+    @Test
+    void expWithinOneUlpAndItsEdges() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 0; i < 200_000; i++) {
+            float x = (float) (rnd.nextDouble() * 190 - 102);
+            double exact = Math.exp(x);
+            assertTrue(Math.abs(GlibcMath.exp(x) - exact) <= Math.ulp((float) exact), "exp(" + x + ")");
+        }
+        assertEquals(1f, GlibcMath.exp(0f));
+        assertEquals(0f, GlibcMath.exp(Float.NEGATIVE_INFINITY));
+        assertEquals(0f, GlibcMath.exp(-104f));
+        assertEquals(Float.POSITIVE_INFINITY, GlibcMath.exp(89f));
+        assertEquals(Float.POSITIVE_INFINITY, GlibcMath.exp(Float.POSITIVE_INFINITY));
+        assertTrue(Float.isNaN(GlibcMath.exp(Float.NaN)));
+    }
 
     /**
      * Arguments where glibc's sinf or cosf is not the correctly rounded float, with glibc's results: computed by
@@ -15,7 +53,7 @@ class GlibcSinCosTest {
      * The emulation was also compared with glibc on 86 million arguments spread over every float bit pattern
      * (all of them equal); these cases keep the comparison in the test suite.
      */
-    private static final int[][] GLIBC = {
+    private static final int[][] GLIBC_SINCOSF = {
         {0x3ca9fdbe, 0x3ca9fa9f, 0x3f7ff1e4}, // 0.020750877: sinf one ulp above the rounded sine
         {0x3f000dcc, 0x3ef58f7a, 0x3f60a2a3}, // 0.5002105: sinf low
         {0x3f4f3ca2, 0x3f395524, 0x3f3099cd}, // 0.80951893: cosf high
@@ -31,11 +69,11 @@ class GlibcSinCosTest {
     };
 
     @Test
-    void matchesGlibcWhereItIsNotCorrectlyRounded() {
-        for (int[] c : GLIBC) {
+    void sinCosMatchGlibcWhereItIsNotCorrectlyRounded() {
+        for (int[] c : GLIBC_SINCOSF) {
             float x = Float.intBitsToFloat(c[0]);
-            assertEquals(c[1], Float.floatToRawIntBits(GlibcSinCos.sin(x)), "sinf(" + x + ")");
-            assertEquals(c[2], Float.floatToRawIntBits(GlibcSinCos.cos(x)), "cosf(" + x + ")");
+            assertEquals(c[1], Float.floatToRawIntBits(GlibcMath.sin(x)), "sinf(" + x + ")");
+            assertEquals(c[2], Float.floatToRawIntBits(GlibcMath.cos(x)), "cosf(" + x + ")");
             boolean rounded = Float.floatToRawIntBits((float) Math.sin(x)) == c[1]
                     && Float.floatToRawIntBits((float) Math.cos(x)) == c[2];
             assertTrue(!rounded, x + ": a case where glibc and the correctly rounded result agree proves nothing");
@@ -44,7 +82,7 @@ class GlibcSinCosTest {
 
     /** glibc documents these as accurate to about half an ulp more than rounding: never more than one ulp off. */
     @Test
-    void withinOneUlpOfTheTrueValueEverywhere() {
+    void sinCosWithinOneUlpEverywhere() {
         SplittableRandom rnd = new SplittableRandom(3);
         int differ = 0;
         for (int i = 0; i < 400_000; i++) {
@@ -54,8 +92,8 @@ class GlibcSinCosTest {
                 case 2 -> (float) (rnd.nextDouble() * 2e6 - 1e6);
                 default -> Float.intBitsToFloat(rnd.nextInt() & 0x7f7fffff | (rnd.nextBoolean() ? 0x80000000 : 0));
             };
-            float s = GlibcSinCos.sin(x);
-            float c = GlibcSinCos.cos(x);
+            float s = GlibcMath.sin(x);
+            float c = GlibcMath.cos(x);
             assertTrue(Math.abs(s - Math.sin(x)) <= Math.ulp((float) Math.sin(x)), "sin(" + x + ") = " + s);
             assertTrue(Math.abs(c - Math.cos(x)) <= Math.ulp((float) Math.cos(x)), "cos(" + x + ") = " + c);
             if (s != (float) Math.sin(x) || c != (float) Math.cos(x)) {
@@ -66,14 +104,14 @@ class GlibcSinCosTest {
     }
 
     @Test
-    void specialValues() {
-        assertEquals(0f, GlibcSinCos.sin(0f));
-        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(GlibcSinCos.sin(-0f)));
-        assertEquals(1f, GlibcSinCos.cos(0f));
-        assertEquals(1e-5f, GlibcSinCos.sin(1e-5f)); // below 2^-12 sinf returns its argument
-        assertEquals(1f, GlibcSinCos.cos(1e-5f));
-        assertTrue(Float.isNaN(GlibcSinCos.sin(Float.POSITIVE_INFINITY)));
-        assertTrue(Float.isNaN(GlibcSinCos.cos(Float.NEGATIVE_INFINITY)));
-        assertTrue(Float.isNaN(GlibcSinCos.sin(Float.NaN)));
+    void sinCosSpecialValues() {
+        assertEquals(0f, GlibcMath.sin(0f));
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(GlibcMath.sin(-0f)));
+        assertEquals(1f, GlibcMath.cos(0f));
+        assertEquals(1e-5f, GlibcMath.sin(1e-5f)); // below 2^-12 sinf returns its argument
+        assertEquals(1f, GlibcMath.cos(1e-5f));
+        assertTrue(Float.isNaN(GlibcMath.sin(Float.POSITIVE_INFINITY)));
+        assertTrue(Float.isNaN(GlibcMath.cos(Float.NEGATIVE_INFINITY)));
+        assertTrue(Float.isNaN(GlibcMath.sin(Float.NaN)));
     }
 }
