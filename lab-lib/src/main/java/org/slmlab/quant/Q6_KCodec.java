@@ -100,11 +100,6 @@ public final class Q6_KCodec implements SuperBlockTile.Decoder {
         }
     }
 
-    @Override
-    public boolean hasMins() {
-        return false;
-    }
-
     /** The dequantization with {@code d = 1}: the integers {@code sc·(q - 32)}, exact in floats. */
     @Override
     public void decodeIntegers(MemorySegment w, long x, float[] ints, int at, float[] scales, int[] mins, int k,

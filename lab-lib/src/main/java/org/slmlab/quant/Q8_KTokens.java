@@ -1,5 +1,6 @@
 package org.slmlab.quant;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -17,6 +18,11 @@ import java.lang.foreign.ValueLayout;
  * <p>Per (token block, super-block), {@link #STRIDE} floats: the 256 value vectors, then {@code d} of each
  * token, then eight vectors of pair sums ({@code bsums[2j] + bsums[2j+1]}, the 32 values under min {@code j}).
  * Tokens past the last one are zeros, which add nothing. The values are int8, exact in floats.
+ *
+ * <p>The floats live in native memory aligned to 64 bytes (a {@link #STRIDE} is a whole number of 64-byte lines),
+ * so that every vector the tile loads is one cache line: a {@code float[]}'s elements start 16 bytes into the
+ * object, and there every 64-byte load straddled two lines — a loop of the tile's shape ran about 15% faster
+ * aligned.
  */
 final class Q8_KTokens {
 
@@ -29,15 +35,16 @@ final class Q8_KTokens {
     static final int SCALES = QK * TOKENS;
     static final int PAIRS = SCALES + TOKENS;
     static final int STRIDE = PAIRS + 8 * TOKENS;
+    private static final int LINE = 64;
 
-    final float[] lanes;
+    final MemorySegment lanes;
     final int blocks;
     final int tokenBlocks;
 
     Q8_KTokens(MemorySegment act, long actOffset, long actRowBytes, int acts, int n) {
         blocks = n / QK;
         tokenBlocks = (acts + TOKENS - 1) / TOKENS;
-        lanes = new float[tokenBlocks * blocks * STRIDE];
+        float[] lanes = new float[tokenBlocks * blocks * STRIDE];
         byte[] qs = new byte[TOKENS * QK];
         for (int tb = 0; tb < tokenBlocks; tb++) {
             int tokens = Math.min(TOKENS, acts - TOKENS * tb);
@@ -61,6 +68,8 @@ final class Q8_KTokens {
                 }
             }
         }
+        this.lanes = Arena.ofAuto().allocate(4L * lanes.length, LINE);
+        MemorySegment.copy(lanes, 0, this.lanes, ValueLayout.JAVA_FLOAT, 0, lanes.length);
     }
 
     /** Where the floats of token block {@code tb}, super-block {@code b} start. */

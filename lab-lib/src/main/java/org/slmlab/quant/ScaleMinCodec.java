@@ -129,11 +129,6 @@ abstract sealed class ScaleMinCodec implements SuperBlockTile.Decoder permits Q4
     }
 
     @Override
-    public final boolean hasMins() {
-        return true;
-    }
-
-    @Override
     public final void decodeIntegers(MemorySegment w, long x, float[] ints, int at, float[] scales, int[] mins,
                                      int k, float[] scratch) {
         unpackScales(w, x, 1, 1, scratch);

@@ -6,6 +6,7 @@ import static org.slmlab.quant.Simd.F512;
 import static org.slmlab.quant.Simd.I512;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -28,15 +29,28 @@ import jdk.incubator.vector.IntVector;
  * <p>Two kernels share these sums. Generation (fewer than {@link #MIN_ACTS} activation rows) runs each codec's
  * {@link Decoder#dotRow}: it unpacks the codes straight into float lanes and multiplies them with activations
  * laid out once per matrix product in the codec's lane order ({@link Q8_KLanes}), writing nothing in between —
- * each weight is used once, so a decoded copy would only cost stores and loads. Prompt processing decodes four
- * weight rows at a time into a float scratch of integers {@code sc·q} (4·n floats) and multiplies them with blocks
- * of 32 tokens held in the lanes ({@link Q8_KTokens}): one activation load feeds four FMAs (one per row), and
- * every lane is one (row, token) sum, scaled lane by lane without any reduction across lanes.
+ * each weight is used once, so a decoded copy would only cost stores and loads. Prompt processing decodes one
+ * super-block of eight weight rows at a time into a small float scratch of integers {@code sc·q} (8 KB, which stays
+ * in the L1 cache) and multiplies it with every block of 32 tokens held in the lanes ({@link Q8_KTokens}): one
+ * activation load feeds eight FMAs (one per row), and every lane is one (row, token) sum, scaled lane by lane
+ * without any reduction across lanes.
  */
 final class SuperBlockTile {
 
     private static final int QK = KBlocks.QK_K;
-    private static final int ROWS = 4;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /**
+     * Weight rows multiplied at once. Per weight index, the tile loop loads two activation vectors and broadcasts one
+     * weight per row, and those loads and broadcasts, not the FMAs, were what held it back: with four rows (two loads
+     * and four broadcasts for eight FMAs) a loop of this shape reached about 2.2·10⁹ FMAs a second here, with eight
+     * rows (two and eight for sixteen) 3.6·10⁹, where the FMA units alone do 4.5·10⁹. Sixteen float accumulators
+     * and the two activation vectors fill 18 of the 32 vector registers.
+     */
+    private static final int ROWS = 8;
+    /** Rows interleaved with each other in the decoded weights; the two halves of a group lie {@link #HALF} apart. */
+    private static final int QUAD = 4;
+    /** Floats from the first four rows' weights of a super-block to the last four's. */
+    private static final int HALF = QUAD * KBlocks.QK_K;
     /**
      * From this many activation rows on, decoding a weight row once into floats for a block of 32 tokens beats
      * reading each (row, activation) pair straight from the packed blocks. Measured per token on 256 x 4096 Q4_K
@@ -56,13 +70,11 @@ final class SuperBlockTile {
     /** How a k-quant gives its super-blocks to the tile kernel. */
     interface Decoder extends QuantCodec {
 
-        /** True for the formats with sub-block mins ({@code w = d·sc·q - dmin·m}). */
-        boolean hasMins();
-
         /**
          * Writes the 256 integer weights {@code sc·q} of the super-block at {@code x} into {@code ints[at..]};
-         * stores {@code d} (and {@code dmin}) into {@code scales[2k]} ({@code scales[2k + 1]}) and, for formats
-         * with mins, the eight integer mins into {@code mins[8k..8k+7]}. {@code scratch} holds 16 floats.
+         * stores {@code d} and {@code dmin} (0 for formats without mins) into {@code scales[2k]} and
+         * {@code scales[2k + 1]} and, for formats with mins, the eight integer mins into {@code mins[8k..8k+7]}
+         * (formats without leave them alone: the caller's zeros). {@code scratch} holds 16 floats.
          */
         void decodeIntegers(MemorySegment w, long x, float[] ints, int at, float[] scales, int[] mins, int k,
                             float[] scratch);
@@ -107,131 +119,183 @@ final class SuperBlockTile {
                          Q8_KTokens a, int acts, int n, float[] out, int outOffset, int outStride) {
         int blocks = n / QK;
         int bytes = codec.type().typeSize();
-        float[] ints = new float[ROWS * n];
-        float[] scales = new float[ROWS * blocks * 2];
-        int[] mins = codec.hasMins() ? new int[ROWS * blocks * 8] : null;
-        float[] sums = new float[ROWS * TOKENS];
+        float[] decoded = new float[ROWS * QK];
+        float[] ints = new float[ROWS * QK];
+        float[] scales = new float[ROWS * 2];
+        int[] mins = new int[ROWS * 8]; // zeros for the formats without mins
+        float[] sums = new float[a.tokenBlocks * ROWS * TOKENS];
         int[] sumQA = new int[ROWS * TOKENS];
-        float[] term = new float[TOKENS];
         float[] scratch = new float[16];
+        // per group of eight rows, one super-block at a time: decoded, then used by every token block while its
+        // 8 KB are in the L1 cache (decoding whole rows first and reading them back from L2 was no faster)
         for (int r = 0; r < rows; r += ROWS) {
-            int group = Math.min(ROWS, rows - r);
-            for (int i = 0; i < ROWS; i++) {
-                if (i < group) {
-                    long row = wOffset + (r + i) * wRowBytes;
-                    for (int b = 0; b < blocks; b++) {
-                        codec.decodeIntegers(w, row + (long) b * bytes, ints, i * n + b * QK, scales, mins,
-                                i * blocks + b, scratch);
+            int count = Math.min(ROWS, rows - r);
+            Arrays.fill(sums, 0);
+            for (int b = 0; b < blocks; b++) {
+                for (int i = 0; i < ROWS; i++) {
+                    if (i < count) {
+                        codec.decodeIntegers(w, wOffset + (r + i) * wRowBytes + (long) b * bytes, decoded, i * QK,
+                                scales, mins, i, scratch);
+                    } else { // a last group of fewer rows: the missing ones multiply as zeros
+                        Arrays.fill(decoded, i * QK, (i + 1) * QK, 0);
+                        scales[2 * i] = 0;
+                        scales[2 * i + 1] = 0;
                     }
-                } else { // a last group of fewer rows: the missing ones multiply as zeros
-                    Arrays.fill(ints, i * n, (i + 1) * n, 0);
-                    Arrays.fill(scales, i * blocks * 2, (i + 1) * blocks * 2, 0);
+                }
+                interleave(decoded, 0, ints, 0);
+                interleave(decoded, HALF, ints, HALF);
+                for (int tb = 0; tb < a.tokenBlocks; tb++) {
+                    eightRows(ints, scales, mins, a, tb, b, sums, tb * ROWS * TOKENS, sumQA);
                 }
             }
-            for (int tb = 0; tb < a.tokenBlocks; tb++) {
-                fourRows(ints, scales, mins, n, a, tb, sums, sumQA, term);
-                for (int t = TOKENS * tb; t < Math.min(acts, TOKENS * (tb + 1)); t++) {
-                    for (int i = 0; i < group; i++) {
-                        out[outOffset + t * outStride + r + i] = sums[i * TOKENS + t % TOKENS];
-                    }
+            for (int t = 0; t < acts; t++) {
+                for (int i = 0; i < count; i++) {
+                    out[outOffset + t * outStride + r + i] = sums[(t / TOKENS * ROWS + i) * TOKENS + t % TOKENS];
                 }
             }
         }
     }
 
     /**
-     * The four decoded rows times token block {@code tb} into {@code sums} (row {@code i}'s 32 tokens at
-     * {@code 32i}). Per super-block, each row's weights are broadcast one by one and multiplied with the 32 tokens'
-     * activations; every {@link #RUN} weights the float lanes are moved into int lanes, which keep the
-     * super-block's sums exact whatever their size. Then, lane by lane, the scalar reference's
-     * {@code sum += d·d_a·Σ sc·q·a − dmin·d_a·Σ m·Σa}, each product in its order. The min term
-     * {@code Σ_j m[j]·Σa_j} is at most 8·63·32·128 ≈ 2·10⁶, exact in floats whatever the order of its FMAs.
-     *
-     * <p>The per-row epilogue goes through the small arrays {@code sums}, {@code sumQA} and {@code term} rather
-     * than a helper method taking and returning vectors (when C2 declines to inline such a helper — this method is
-     * large — every vector crossing the call becomes an object on the heap), and the optional min term leaves its
-     * result in {@code term} rather than in a vector variable assigned on one branch only: the Q4_K tile ran at
-     * half Q6_K's speed that way.
+     * Four rows of one super-block ({@code decoded[from..]}: row after row, 256 weights each) into {@code ints[at..]} with
+     * the rows interleaved: weight {@code i} of row {@code k} at {@code at + 4i + k}. The tile loop then finds the
+     * four weights it broadcasts next to each other, under one index: kept apart, each row's weights needed its own
+     * address register, and with the accumulators and the activation index that was more than x86 has — C2 reloaded
+     * the array from the stack for every broadcast. Two rounds of two-vector permutes interleave 16 weights of each
+     * row: rows 0 and 1 (and 2 and 3) pairwise, then the pairs.
      */
-    private static void fourRows(float[] ints, float[] scales, int[] mins, int n, Q8_KTokens a, int tb,
-                                 float[] sums, int[] sumQA, float[] term) {
-        int blocks = a.blocks;
-        float[] x = a.lanes;
-        Arrays.fill(sums, 0);
-        for (int b = 0; b < blocks; b++) {
-            int at = a.at(tb, b);
-            // q: tokens 0-15 of a block, p: tokens 16-31; one accumulator of each per row
-            IntVector q0 = IntVector.zero(I512);
-            IntVector q1 = q0;
-            IntVector q2 = q0;
-            IntVector q3 = q0;
-            IntVector p0 = q0;
-            IntVector p1 = q0;
-            IntVector p2 = q0;
-            IntVector p3 = q0;
-            for (int run = b * QK; run < (b + 1) * QK; run += RUN) {
-                FloatVector f0 = FloatVector.zero(F512);
-                FloatVector f1 = f0;
-                FloatVector f2 = f0;
-                FloatVector f3 = f0;
-                FloatVector g0 = f0;
-                FloatVector g1 = f0;
-                FloatVector g2 = f0;
-                FloatVector g3 = f0;
-                for (int i = run; i < run + RUN; i++) {
-                    int v = at + TOKENS * (i - b * QK);
-                    FloatVector lo = FloatVector.fromArray(F512, x, v);
-                    FloatVector hi = FloatVector.fromArray(F512, x, v + LANES);
-                    FloatVector w0 = FloatVector.broadcast(F512, ints[i]);
-                    FloatVector w1 = FloatVector.broadcast(F512, ints[n + i]);
-                    FloatVector w2 = FloatVector.broadcast(F512, ints[2 * n + i]);
-                    FloatVector w3 = FloatVector.broadcast(F512, ints[3 * n + i]);
-                    f0 = w0.fma(lo, f0);
-                    g0 = w0.fma(hi, g0);
-                    f1 = w1.fma(lo, f1);
-                    g1 = w1.fma(hi, g1);
-                    f2 = w2.fma(lo, f2);
-                    g2 = w2.fma(hi, g2);
-                    f3 = w3.fma(lo, f3);
-                    g3 = w3.fma(hi, g3);
-                }
-                q0 = q0.add((IntVector) f0.convert(F2I, 0));
-                q1 = q1.add((IntVector) f1.convert(F2I, 0));
-                q2 = q2.add((IntVector) f2.convert(F2I, 0));
-                q3 = q3.add((IntVector) f3.convert(F2I, 0));
-                p0 = p0.add((IntVector) g0.convert(F2I, 0));
-                p1 = p1.add((IntVector) g1.convert(F2I, 0));
-                p2 = p2.add((IntVector) g2.convert(F2I, 0));
-                p3 = p3.add((IntVector) g3.convert(F2I, 0));
+    private static void interleave(float[] decoded, int from, float[] ints, int at) {
+        for (int i = 0; i < QK; i += LANES) {
+            FloatVector r0 = FloatVector.fromArray(F512, decoded, from + i);
+            FloatVector r1 = FloatVector.fromArray(F512, decoded, from + QK + i);
+            FloatVector r2 = FloatVector.fromArray(F512, decoded, from + 2 * QK + i);
+            FloatVector r3 = FloatVector.fromArray(F512, decoded, from + 3 * QK + i);
+            FloatVector lo01 = PAIRS_LOW.selectFrom(r0, r1);
+            FloatVector hi01 = PAIRS_HIGH.selectFrom(r0, r1);
+            FloatVector lo23 = PAIRS_LOW.selectFrom(r2, r3);
+            FloatVector hi23 = PAIRS_HIGH.selectFrom(r2, r3);
+            int y = at + QUAD * i;
+            QUADS_LOW.selectFrom(lo01, lo23).intoArray(ints, y);
+            QUADS_HIGH.selectFrom(lo01, lo23).intoArray(ints, y + LANES);
+            QUADS_LOW.selectFrom(hi01, hi23).intoArray(ints, y + 2 * LANES);
+            QUADS_HIGH.selectFrom(hi01, hi23).intoArray(ints, y + 3 * LANES);
+        }
+    }
+
+    /** Lane indexes into two concatenated vectors {@code (u, v)}: {@code u0 v0 u1 v1 .. u7 v7}. */
+    private static final FloatVector PAIRS_LOW = indexes(k -> k / 2 + (k % 2) * LANES);
+    /** {@code u8 v8 .. u15 v15}. */
+    private static final FloatVector PAIRS_HIGH = indexes(k -> 8 + k / 2 + (k % 2) * LANES);
+    /** Pairs from {@code u} and {@code v} alternately: {@code u0 u1 v0 v1 u2 u3 v2 v3 ..} from lanes 0-7 of each. */
+    private static final FloatVector QUADS_LOW = indexes(k -> 2 * (k / 4) + k % 2 + (k % 4 / 2) * LANES);
+    /** The same from lanes 8-15. */
+    private static final FloatVector QUADS_HIGH = indexes(k -> 8 + 2 * (k / 4) + k % 2 + (k % 4 / 2) * LANES);
+
+    private static FloatVector indexes(java.util.function.IntUnaryOperator lane) {
+        float[] index = new float[LANES];
+        for (int k = 0; k < LANES; k++) {
+            index[k] = lane.applyAsInt(k);
+        }
+        return FloatVector.fromArray(F512, index, 0);
+    }
+
+    /**
+     * Super-block {@code b} of the eight decoded rows ({@code ints}, interleaved) times token block {@code tb},
+     * added into {@code sums[sumsAt..]} (row {@code k}'s 32 tokens at {@code 32k}). Each row's weights are broadcast
+     * one by one and multiplied with the 32 tokens' activations; every {@link #RUN} weights the float lanes are
+     * added as ints into {@code sumQA}, which keeps the super-block's sums exact whatever their size. Then, lane by
+     * lane, the scalar reference's {@code sum += d·d_a·Σ sc·q·a − dmin·d_a·Σ m·Σa}, each product in its order. The
+     * min term {@code Σ_j m[j]·Σa_j} is at most 8·63·32·128 ≈ 2·10⁶, exact in floats whatever the order of its FMAs.
+     *
+     * <p>Formats without mins (Q6_K) pass zero mins and {@code dmin = 0}: their min term is a zero, and subtracting
+     * a zero changes no sum (only, at most, a zero's sign, which adding to {@code sums} — never −0 — erases). Taking
+     * the same path costs them eight FMAs per 256 weights; a branch would leave a vector assigned on one side only,
+     * which C2 turned into heap objects (the Q4_K tile once ran at half Q6_K's speed that way), and passing it
+     * through an array instead stalled on every store-to-load forward.
+     */
+    private static void eightRows(float[] ints, float[] scales, int[] mins, Q8_KTokens a, int tb, int b,
+                                  float[] sums, int sumsAt, int[] sumQA) {
+        MemorySegment x = a.lanes;
+        int at = a.at(tb, b);
+        Arrays.fill(sumQA, 0);
+        for (int run = 0; run < QK; run += RUN) {
+            // f: tokens 0-15 of the block, h: tokens 16-31; one accumulator of each per row
+            FloatVector f0 = FloatVector.zero(F512);
+            FloatVector f1 = f0;
+            FloatVector f2 = f0;
+            FloatVector f3 = f0;
+            FloatVector f4 = f0;
+            FloatVector f5 = f0;
+            FloatVector f6 = f0;
+            FloatVector f7 = f0;
+            FloatVector h0 = f0;
+            FloatVector h1 = f0;
+            FloatVector h2 = f0;
+            FloatVector h3 = f0;
+            FloatVector h4 = f0;
+            FloatVector h5 = f0;
+            FloatVector h6 = f0;
+            FloatVector h7 = f0;
+            for (int i = run; i < run + RUN; i++) {
+                long v = 4L * (at + TOKENS * i);
+                int j = QUAD * i;
+                FloatVector lo = FloatVector.fromMemorySegment(F512, x, v, NATIVE);
+                FloatVector hi = FloatVector.fromMemorySegment(F512, x, v + 4 * LANES, NATIVE);
+                FloatVector w = FloatVector.broadcast(F512, ints[j]);
+                f0 = w.fma(lo, f0);
+                h0 = w.fma(hi, h0);
+                w = FloatVector.broadcast(F512, ints[j + 1]);
+                f1 = w.fma(lo, f1);
+                h1 = w.fma(hi, h1);
+                w = FloatVector.broadcast(F512, ints[j + 2]);
+                f2 = w.fma(lo, f2);
+                h2 = w.fma(hi, h2);
+                w = FloatVector.broadcast(F512, ints[j + 3]);
+                f3 = w.fma(lo, f3);
+                h3 = w.fma(hi, h3);
+                w = FloatVector.broadcast(F512, ints[j + HALF]);
+                f4 = w.fma(lo, f4);
+                h4 = w.fma(hi, h4);
+                w = FloatVector.broadcast(F512, ints[j + HALF + 1]);
+                f5 = w.fma(lo, f5);
+                h5 = w.fma(hi, h5);
+                w = FloatVector.broadcast(F512, ints[j + HALF + 2]);
+                f6 = w.fma(lo, f6);
+                h6 = w.fma(hi, h6);
+                w = FloatVector.broadcast(F512, ints[j + HALF + 3]);
+                f7 = w.fma(lo, f7);
+                h7 = w.fma(hi, h7);
             }
-            q0.intoArray(sumQA, 0);
-            p0.intoArray(sumQA, LANES);
-            q1.intoArray(sumQA, TOKENS);
-            p1.intoArray(sumQA, TOKENS + LANES);
-            q2.intoArray(sumQA, 2 * TOKENS);
-            p2.intoArray(sumQA, 2 * TOKENS + LANES);
-            q3.intoArray(sumQA, 3 * TOKENS);
-            p3.intoArray(sumQA, 3 * TOKENS + LANES);
-            for (int k = 0; k < ROWS; k++) {
-                for (int h = 0; h < TOKENS; h += LANES) {
-                    int s = 2 * (k * blocks + b);
-                    FloatVector da = FloatVector.fromArray(F512, x, at + Q8_KTokens.SCALES + h);
-                    FloatVector sum = (FloatVector) IntVector.fromArray(I512, sumQA, k * TOKENS + h)
-                            .convert(I2F, 0);
-                    da.mul(scales[s]).mul(sum).intoArray(term, 0);
-                    if (mins != null) {
-                        int m = 8 * (k * blocks + b);
-                        FloatVector minSum = FloatVector.zero(F512);
-                        for (int j = 0; j < 8; j++) {
-                            minSum = FloatVector.broadcast(F512, (float) mins[m + j]).fma(
-                                    FloatVector.fromArray(F512, x, at + Q8_KTokens.PAIRS + TOKENS * j + h), minSum);
-                        }
-                        FloatVector.fromArray(F512, term, 0).sub(da.mul(scales[s + 1]).mul(minSum))
-                                .intoArray(term, 0);
-                    }
-                    FloatVector.fromArray(F512, sums, k * TOKENS + h).add(FloatVector.fromArray(F512, term, 0))
-                            .intoArray(sums, k * TOKENS + h);
+            // the run's exact float sums into the super-block's int sums (row k's 32 tokens at 32k)
+            IntVector.fromArray(I512, sumQA, 0).add(f0.convert(F2I, 0)).intoArray(sumQA, 0);
+            IntVector.fromArray(I512, sumQA, 16).add(h0.convert(F2I, 0)).intoArray(sumQA, 16);
+            IntVector.fromArray(I512, sumQA, 32).add(f1.convert(F2I, 0)).intoArray(sumQA, 32);
+            IntVector.fromArray(I512, sumQA, 48).add(h1.convert(F2I, 0)).intoArray(sumQA, 48);
+            IntVector.fromArray(I512, sumQA, 64).add(f2.convert(F2I, 0)).intoArray(sumQA, 64);
+            IntVector.fromArray(I512, sumQA, 80).add(h2.convert(F2I, 0)).intoArray(sumQA, 80);
+            IntVector.fromArray(I512, sumQA, 96).add(f3.convert(F2I, 0)).intoArray(sumQA, 96);
+            IntVector.fromArray(I512, sumQA, 112).add(h3.convert(F2I, 0)).intoArray(sumQA, 112);
+            IntVector.fromArray(I512, sumQA, 128).add(f4.convert(F2I, 0)).intoArray(sumQA, 128);
+            IntVector.fromArray(I512, sumQA, 144).add(h4.convert(F2I, 0)).intoArray(sumQA, 144);
+            IntVector.fromArray(I512, sumQA, 160).add(f5.convert(F2I, 0)).intoArray(sumQA, 160);
+            IntVector.fromArray(I512, sumQA, 176).add(h5.convert(F2I, 0)).intoArray(sumQA, 176);
+            IntVector.fromArray(I512, sumQA, 192).add(f6.convert(F2I, 0)).intoArray(sumQA, 192);
+            IntVector.fromArray(I512, sumQA, 208).add(h6.convert(F2I, 0)).intoArray(sumQA, 208);
+            IntVector.fromArray(I512, sumQA, 224).add(f7.convert(F2I, 0)).intoArray(sumQA, 224);
+            IntVector.fromArray(I512, sumQA, 240).add(h7.convert(F2I, 0)).intoArray(sumQA, 240);
+        }
+        for (int k = 0; k < ROWS; k++) {
+            for (int h = 0; h < TOKENS; h += LANES) {
+                FloatVector da = FloatVector.fromMemorySegment(F512, x, 4L * (at + Q8_KTokens.SCALES + h), NATIVE);
+                FloatVector sum = (FloatVector) IntVector.fromArray(I512, sumQA, k * TOKENS + h).convert(I2F, 0);
+                FloatVector minSum = FloatVector.zero(F512);
+                for (int j = 0; j < 8; j++) {
+                    minSum = FloatVector.broadcast(F512, (float) mins[8 * k + j]).fma(FloatVector.fromMemorySegment(
+                            F512, x, 4L * (at + Q8_KTokens.PAIRS + TOKENS * j + h), NATIVE), minSum);
                 }
+                FloatVector term = da.mul(scales[2 * k]).mul(sum).sub(da.mul(scales[2 * k + 1]).mul(minSum));
+                int y = sumsAt + k * TOKENS + h;
+                FloatVector.fromArray(F512, sums, y).add(term).intoArray(sums, y);
             }
         }
     }
