@@ -31,13 +31,15 @@ import jdk.incubator.vector.FloatVector;
  * llama.cpp's logits. The one case this does not reproduce is an activation quant of −128, where the sign trick
  * overflows; ggml's activation quantizer never writes one (its quants lie in [−127, 127]).
  *
- * <p><b>How, fast.</b> The tokens go in the vector lanes ({@link Q8_0Tokens}: 16 tokens per vector) and the weights
- * are broadcast, so one lane follows one (row, token) pair from beginning to end, exactly as above: for partial sum
- * {@code m}, four multiply-adds of the codes {@code w_{4m..4m+3}} (small integers as floats) with the 16 tokens'
- * quants give 16 exact lane sums (at most 4·128·128 &lt; 2²⁴), and one more FMA adds them times the 16 tokens'
+ * <p><b>How, fast.</b> The tokens go in the vector lanes ({@link Q8_0Tokens}: 32 tokens, two vectors) and the
+ * weights are broadcast, so one lane follows one (row, token) pair from beginning to end, exactly as above: for
+ * partial sum {@code m}, four multiply-adds of the codes {@code w_{4m..4m+3}} (small integers as floats) with the
+ * tokens' quants give exact lane sums (at most 4·128·128 &lt; 2²⁴), and one more FMA adds them times the tokens'
  * {@code d_w·d_a}. The 8 partial sums of a (row, token) depend on disjoint values, so the kernel runs them one after
- * the other, each through all the blocks: four rows at a time, four accumulators, every activation load feeding
- * four rows. The final {@code hsum} adds the 8 finished partial sums lane by lane in the tree above.
+ * the other, each through all the blocks: two rows at a time, four accumulators, every broadcast code feeding two
+ * FMAs and every activation load two rows. The final {@code hsum} adds the 8 finished partial sums lane by lane in
+ * the tree above. The cost over a float tile that ignores the order ({@link FloatTile}): a fifth more FMAs (the
+ * per-block scaling) and a broadcast per code; JMH-sized matrices run at about its speed (see the commit log).
  */
 final class Q0Tile {
 
@@ -45,11 +47,17 @@ final class Q0Tile {
     static final int MIN_ACTS = 2;
 
     private static final int QK = 32;
-    /** Weight rows per pass: one activation vector load feeds this many FMAs. */
-    private static final int ROWS = 4;
+    /**
+     * Weight rows per pass: every activation vector load feeds this many rows' FMAs. Two, not four: with four rows'
+     * eight accumulators, eight activation vectors and the broadcasts, C2 ran out of the 32 vector registers and
+     * kept accumulators on the stack, and the kernel was slower.
+     */
+    private static final int ROWS = 2;
     private static final int TOKENS = Q8_0Tokens.TOKENS;
     private static final int GROUP = Q8_0Tokens.GROUP;
     private static final int SUMS = Q8_0Tokens.SUMS;
+    /** Floats per vector: a token block is two vectors wide. */
+    private static final int HALF = F512.length();
 
     /**
      * A weight format tinyBLAS_Q0 multiplies: blocks of 32 that start with an fp16 scale {@code d}, each weight
@@ -123,43 +131,34 @@ final class Q0Tile {
     static void multiply(Decoder codec, MemorySegment w, long wOffset, long wRowBytes, int rows, Q8_0Tokens a,
                          int acts, float[] out, int outOffset, int outStride) {
         int blocks = a.blocks;
+        int n = blocks * QK;
         int bytes = codec.type().typeSize();
-        float[] codes = new float[ROWS * SUMS * blocks * GROUP]; // per row, per partial sum, per block: 4 codes
+        float[] codes = new float[ROWS * n];                 // row i's codes at [i·n, (i+1)·n), in weight order
         float[] rowScales = new float[ROWS * blocks];
-        float[] scales = new float[ROWS * blocks * TOKENS];      // per row, per block: d_w·d_a of 16 tokens
-        float[] partial = new float[ROWS * SUMS * TOKENS];       // per row, per partial sum: 16 tokens' lanes
-        float[] block = new float[QK];
+        float[] partial = new float[ROWS * SUMS * TOKENS];   // per row, per partial sum: the 32 tokens' lanes
         float[] sums = new float[TOKENS];
         for (int r0 = 0; r0 < rows; r0 += ROWS) {
             int height = Math.min(ROWS, rows - r0);
             for (int i = 0; i < ROWS; i++) {
-                for (int b = 0; b < blocks; b++) {
-                    if (i < height) {
+                if (i < height) {
+                    for (int b = 0; b < blocks; b++) {
                         long wb = wOffset + (r0 + i) * wRowBytes + (long) b * bytes;
-                        codec.codes(w, wb, block, 0);
+                        codec.codes(w, wb, codes, i * n + b * QK);
                         rowScales[i * blocks + b] = Fp16.read(w, wb);
-                    } else { // a last group of fewer rows: the missing ones multiply as zeros, never stored
-                        Arrays.fill(block, 0);
-                        rowScales[i * blocks + b] = 0;
                     }
-                    for (int m = 0; m < SUMS; m++) {
-                        System.arraycopy(block, GROUP * m, codes, ((i * SUMS + m) * blocks + b) * GROUP, GROUP);
-                    }
+                } else { // a last group of fewer rows: the missing ones multiply as zeros, never stored
+                    Arrays.fill(codes, i * n, (i + 1) * n, 0);
+                    Arrays.fill(rowScales, i * blocks, (i + 1) * blocks, 0);
                 }
             }
             for (int tb = 0; tb < a.tokenBlocks; tb++) {
-                for (int b = 0; b < blocks; b++) {
-                    FloatVector da = FloatVector.fromArray(F512, a.scales, a.scales(tb, b));
-                    for (int i = 0; i < ROWS; i++) {
-                        da.mul(rowScales[i * blocks + b]).intoArray(scales, (i * blocks + b) * TOKENS);
-                    }
-                }
                 for (int m = 0; m < SUMS; m++) {
-                    partialSums(codes, scales, a, tb, m, partial);
+                    partialSums(codes, n, rowScales, a, tb, m, partial);
                 }
                 int tokens = Math.min(TOKENS, acts - TOKENS * tb);
                 for (int i = 0; i < height; i++) {
-                    hsum(partial, i * SUMS * TOKENS, sums);
+                    hsum(partial, i * SUMS * TOKENS, sums, 0);
+                    hsum(partial, i * SUMS * TOKENS + HALF, sums, HALF);
                     for (int t = 0; t < tokens; t++) {
                         out[outOffset + (TOKENS * tb + t) * outStride + r0 + i] = sums[t];
                     }
@@ -169,59 +168,60 @@ final class Q0Tile {
     }
 
     /**
-     * Partial sum {@code m} of four rows for the 16 tokens of token block {@code tb}, through all the blocks, into
-     * {@code partial[(row·8 + m)·16 ..]}. Written out by hand: four named accumulators are what keeps them in
-     * registers.
+     * Partial sum {@code m} of two rows (codes {@code n} apart) for the 32 tokens of token block {@code tb},
+     * through all the blocks, into {@code partial[(row·8 + m)·32 ..]}. Each broadcast code meets tokens 0-15
+     * ({@code x}, accumulators {@code lo}) and 16-31 ({@code y}, {@code hi}). Written out by hand: named
+     * accumulators are what keeps them in registers (in an array of vectors C2 would box every one on the heap).
      */
-    private static void partialSums(float[] codes, float[] scales, Q8_0Tokens a, int tb, int m, float[] partial) {
+    private static void partialSums(float[] codes, int n, float[] rowScales, Q8_0Tokens a, int tb, int m,
+                                    float[] partial) {
         int blocks = a.blocks;
         float[] x = a.values;
-        int codeRow = SUMS * blocks * GROUP;
-        int scaleRow = blocks * TOKENS;
-        FloatVector acc0 = FloatVector.zero(F512);
-        FloatVector acc1 = acc0;
-        FloatVector acc2 = acc0;
-        FloatVector acc3 = acc0;
+        FloatVector lo0 = FloatVector.zero(F512);
+        FloatVector lo1 = lo0;
+        FloatVector hi0 = lo0;
+        FloatVector hi1 = lo0;
         int v = a.values(tb, m, 0);
-        int c = m * blocks * GROUP;
-        for (int b = 0; b < blocks; b++, v += GROUP * TOKENS, c += GROUP) {
+        for (int b = 0, c = GROUP * m; b < blocks; b++, v += GROUP * TOKENS, c += QK) {
             FloatVector x0 = FloatVector.fromArray(F512, x, v);
             FloatVector x1 = FloatVector.fromArray(F512, x, v + TOKENS);
             FloatVector x2 = FloatVector.fromArray(F512, x, v + 2 * TOKENS);
             FloatVector x3 = FloatVector.fromArray(F512, x, v + 3 * TOKENS);
-            int s = b * TOKENS;
-            FloatVector p0 = x0.mul(codes[c]);
-            p0 = x1.fma(FloatVector.broadcast(F512, codes[c + 1]), p0);
-            p0 = x2.fma(FloatVector.broadcast(F512, codes[c + 2]), p0);
-            p0 = x3.fma(FloatVector.broadcast(F512, codes[c + 3]), p0);
-            acc0 = p0.fma(FloatVector.fromArray(F512, scales, s), acc0);
-            int c1 = c + codeRow;
-            FloatVector p1 = x0.mul(codes[c1]);
-            p1 = x1.fma(FloatVector.broadcast(F512, codes[c1 + 1]), p1);
-            p1 = x2.fma(FloatVector.broadcast(F512, codes[c1 + 2]), p1);
-            p1 = x3.fma(FloatVector.broadcast(F512, codes[c1 + 3]), p1);
-            acc1 = p1.fma(FloatVector.fromArray(F512, scales, s + scaleRow), acc1);
-            int c2 = c1 + codeRow;
-            FloatVector p2 = x0.mul(codes[c2]);
-            p2 = x1.fma(FloatVector.broadcast(F512, codes[c2 + 1]), p2);
-            p2 = x2.fma(FloatVector.broadcast(F512, codes[c2 + 2]), p2);
-            p2 = x3.fma(FloatVector.broadcast(F512, codes[c2 + 3]), p2);
-            acc2 = p2.fma(FloatVector.fromArray(F512, scales, s + 2 * scaleRow), acc2);
-            int c3 = c2 + codeRow;
-            FloatVector p3 = x0.mul(codes[c3]);
-            p3 = x1.fma(FloatVector.broadcast(F512, codes[c3 + 1]), p3);
-            p3 = x2.fma(FloatVector.broadcast(F512, codes[c3 + 2]), p3);
-            p3 = x3.fma(FloatVector.broadcast(F512, codes[c3 + 3]), p3);
-            acc3 = p3.fma(FloatVector.fromArray(F512, scales, s + 3 * scaleRow), acc3);
+            FloatVector y0 = FloatVector.fromArray(F512, x, v + HALF);
+            FloatVector y1 = FloatVector.fromArray(F512, x, v + TOKENS + HALF);
+            FloatVector y2 = FloatVector.fromArray(F512, x, v + 2 * TOKENS + HALF);
+            FloatVector y3 = FloatVector.fromArray(F512, x, v + 3 * TOKENS + HALF);
+            FloatVector dLo = FloatVector.fromArray(F512, a.scales, a.scales(tb, b));
+            FloatVector dHi = FloatVector.fromArray(F512, a.scales, a.scales(tb, b) + HALF);
+
+            FloatVector w0 = FloatVector.broadcast(F512, codes[c]);
+            FloatVector w1 = FloatVector.broadcast(F512, codes[c + 1]);
+            FloatVector w2 = FloatVector.broadcast(F512, codes[c + 2]);
+            FloatVector w3 = FloatVector.broadcast(F512, codes[c + 3]);
+            float d0 = rowScales[b];
+            lo0 = x3.fma(w3, x2.fma(w2, x1.fma(w1, x0.mul(w0)))).fma(dLo.mul(d0), lo0);
+            hi0 = y3.fma(w3, y2.fma(w2, y1.fma(w1, y0.mul(w0)))).fma(dHi.mul(d0), hi0);
+
+            int c1 = c + n;
+            w0 = FloatVector.broadcast(F512, codes[c1]);
+            w1 = FloatVector.broadcast(F512, codes[c1 + 1]);
+            w2 = FloatVector.broadcast(F512, codes[c1 + 2]);
+            w3 = FloatVector.broadcast(F512, codes[c1 + 3]);
+            float d1 = rowScales[blocks + b];
+            lo1 = x3.fma(w3, x2.fma(w2, x1.fma(w1, x0.mul(w0)))).fma(dLo.mul(d1), lo1);
+            hi1 = y3.fma(w3, y2.fma(w2, y1.fma(w1, y0.mul(w0)))).fma(dHi.mul(d1), hi1);
         }
-        acc0.intoArray(partial, m * TOKENS);
-        acc1.intoArray(partial, (SUMS + m) * TOKENS);
-        acc2.intoArray(partial, (2 * SUMS + m) * TOKENS);
-        acc3.intoArray(partial, (3 * SUMS + m) * TOKENS);
+        lo0.intoArray(partial, m * TOKENS);
+        hi0.intoArray(partial, m * TOKENS + HALF);
+        lo1.intoArray(partial, (SUMS + m) * TOKENS);
+        hi1.intoArray(partial, (SUMS + m) * TOKENS + HALF);
     }
 
-    /** tinyBLAS's {@code hsum} of a row's 8 partial sums at {@code partial[at..]}, 16 tokens at once, into {@code sums}. */
-    private static void hsum(float[] partial, int at, float[] sums) {
+    /**
+     * tinyBLAS's {@code hsum} of a row's 8 partial sums (32 floats apart from {@code partial[at]}), 16 tokens at
+     * once, into {@code sums[to ..]}.
+     */
+    private static void hsum(float[] partial, int at, float[] sums, int to) {
         FloatVector x0 = FloatVector.fromArray(F512, partial, at);
         FloatVector x1 = FloatVector.fromArray(F512, partial, at + TOKENS);
         FloatVector x2 = FloatVector.fromArray(F512, partial, at + 2 * TOKENS);
@@ -230,6 +230,6 @@ final class Q0Tile {
         FloatVector x5 = FloatVector.fromArray(F512, partial, at + 5 * TOKENS);
         FloatVector x6 = FloatVector.fromArray(F512, partial, at + 6 * TOKENS);
         FloatVector x7 = FloatVector.fromArray(F512, partial, at + 7 * TOKENS);
-        x0.add(x4).add(x2.add(x6)).add(x1.add(x5).add(x3.add(x7))).intoArray(sums, 0);
+        x0.add(x4).add(x2.add(x6)).add(x1.add(x5).add(x3.add(x7))).intoArray(sums, to);
     }
 }

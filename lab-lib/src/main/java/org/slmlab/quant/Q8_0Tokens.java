@@ -5,21 +5,24 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Q8_0 activation rows turned sideways for {@link Q0Tile}: the vector lanes are tokens. For each block of
- * {@link #TOKENS} tokens, value {@code i} of a 32-value block is one vector holding that value of every token, so
- * a weight (broadcast to all lanes) times that vector is 16 tokens' products in one instruction.
+ * {@link #TOKENS} tokens, value {@code i} of a 32-value block is two vectors holding that value of every token, so
+ * a weight (broadcast to all lanes) times them is 32 tokens' products in two instructions.
  *
  * <p>Why this order: llamafile's kernel keeps 8 partial sums per (weight row, token), sum {@code m} taking the
  * values {@code 4m .. 4m+3} of every block ({@link Q0Tile} says why). The kernel therefore runs through the blocks
  * once per partial sum, and what it reads for partial sum {@code m} is stored together: the vectors of values
  * {@code 4m .. 4m+3} of block 0, then of block 1, and so on ({@link #values(int, int, int)}), one sequential stream.
- * The block scales {@code d} of the 16 tokens are one vector per block ({@link #scales(int, int)}).
+ * The block scales {@code d} of the 32 tokens are two vectors per block ({@link #scales(int, int)}).
  *
  * <p>The values are int8, exact in floats; lanes past the last token are zeros.
  */
 final class Q8_0Tokens {
 
-    /** Tokens per block: one 512-bit vector of floats. */
-    static final int TOKENS = 16;
+    /**
+     * Tokens per block: two 512-bit vectors of floats, so that every broadcast weight feeds two FMAs (with one,
+     * the kernel spent as many instructions broadcasting weights as multiplying).
+     */
+    static final int TOKENS = 32;
     /** Values of a block that go into one partial sum. */
     static final int GROUP = 4;
     /** Partial sums per (row, token): one per group of a 32-value block. */
@@ -48,7 +51,7 @@ final class Q8_0Tokens {
                     MemorySegment.copy(act, ValueLayout.JAVA_BYTE, x + Q8_0Codec.QS, qs, QK * lane, QK);
                     scales[scales(tb, b) + lane] = Fp16.read(act, x);
                 }
-                // the transposition, writing each group's 64 floats in order (reading the 16 tokens' bytes from
+                // the transposition, writing each group's 128 floats in order (reading the 32 tokens' bytes from
                 // one small array rather than scattering each token's values across the output)
                 for (int m = 0; m < SUMS; m++) {
                     int at = values(tb, m, b);
