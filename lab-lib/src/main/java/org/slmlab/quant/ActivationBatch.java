@@ -1,6 +1,8 @@
 package org.slmlab.quant;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.HashMap;
 import java.util.Map;
 import org.slmlab.gguf.GgmlType;
@@ -22,6 +24,9 @@ import org.slmlab.gguf.GgmlType;
  */
 public final class ActivationBatch {
 
+    /** A cache line: where {@link #alignedFloats} starts, so that no 64-byte vector load of it spans two lines. */
+    private static final long LINE = 64;
+
     private final GgmlType type;
     private final MemorySegment blocks;
     private final long offset;
@@ -29,6 +34,7 @@ public final class ActivationBatch {
     private final int count;
     private final int n;
     private float[] floats;
+    private MemorySegment alignedFloats;
     private WidenedActivation[] widened;
     private final Map<Q8_KLanes.Order, Q8_KLanes> lanes = new HashMap<>();
     private Q8_KTokens tokens;
@@ -105,6 +111,21 @@ public final class ActivationBatch {
             floats = f;
         }
         return floats;
+    }
+
+    /**
+     * {@link #floats} in native memory that starts on a cache line, row {@code t} at byte {@code 4·t·n}: the
+     * activation side of {@link FloatTile}, whose loads of it then never straddle two lines when {@code n} is a
+     * multiple of 16 (a {@code float[]} starts wherever the heap placed it). Do not modify.
+     */
+    synchronized MemorySegment alignedFloats() {
+        if (alignedFloats == null) {
+            float[] f = floats();
+            MemorySegment m = Arena.ofAuto().allocate(4L * f.length, LINE);
+            MemorySegment.copy(f, 0, m, ValueLayout.JAVA_FLOAT, 0, f.length);
+            alignedFloats = m;
+        }
+        return alignedFloats;
     }
 
     /** Row {@code t} widened for an {@link Int8BlockCodec}'s row dot (8-bit formats only). */

@@ -63,8 +63,7 @@ interface DequantizingDot extends QuantCodec {
             if (act.count() == 1) {
                 matVec(w, wOffset, wRowBytes, rows, act.floats(), act.n(), out, outOffset);
             } else {
-                FloatTile.multiply(this::dequantizeFast, w, wOffset, wRowBytes, rows, act.floats(), act.count(),
-                        act.n(), out, outOffset, outStride);
+                FloatTile.multiply(this::dequantizeFast, w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
             }
             return;
         }

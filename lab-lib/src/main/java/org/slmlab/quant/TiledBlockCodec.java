@@ -22,8 +22,7 @@ abstract class TiledBlockCodec extends BlockCodec {
             dotRows(w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
             return;
         }
-        FloatTile.multiply(this::decodeForTile, w, wOffset, wRowBytes, rows, act.floats(), act.count(), act.n(),
-                out, outOffset, outStride);
+        FloatTile.multiply(this::decodeForTile, w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
         addToTile(w, wOffset, wRowBytes, rows, act.blocks(), act.offset(), act.rowBytes(), act.count(), act.n(),
                 out, outOffset, outStride);
     }
