@@ -47,10 +47,6 @@ final class SuperBlockTile {
      * and the two activation vectors fill 18 of the 32 vector registers.
      */
     private static final int ROWS = 8;
-    /** Rows interleaved with each other in the decoded weights; the two halves of a group lie {@link #HALF} apart. */
-    private static final int QUAD = 4;
-    /** Floats from the first four rows' weights of a super-block to the last four's. */
-    private static final int HALF = QUAD * KBlocks.QK_K;
     /**
      * From this many activation rows on, decoding a weight row once into floats for a block of 32 tokens beats
      * reading each (row, activation) pair straight from the packed blocks. Measured per token on 256 x 4096 Q4_K
@@ -119,8 +115,10 @@ final class SuperBlockTile {
                          Q8_KTokens a, int acts, int n, float[] out, int outOffset, int outStride) {
         int blocks = n / QK;
         int bytes = codec.type().typeSize();
+        // one super-block of eight rows, row after row: the tile loop's eight broadcasts read 256 floats apart, a
+        // constant, so one index register addresses them all (with whole rows n floats apart, each row had needed a
+        // register of its own, more than x86 has, and C2 reloaded the array from the stack for every broadcast)
         float[] decoded = new float[ROWS * QK];
-        float[] ints = new float[ROWS * QK];
         float[] scales = new float[ROWS * 2];
         int[] mins = new int[ROWS * 8]; // zeros for the formats without mins
         float[] sums = new float[a.tokenBlocks * ROWS * TOKENS];
@@ -142,10 +140,8 @@ final class SuperBlockTile {
                         scales[2 * i + 1] = 0;
                     }
                 }
-                interleave(decoded, 0, ints, 0);
-                interleave(decoded, HALF, ints, HALF);
                 for (int tb = 0; tb < a.tokenBlocks; tb++) {
-                    eightRows(ints, scales, mins, a, tb, b, sums, tb * ROWS * TOKENS, sumQA);
+                    eightRows(decoded, scales, mins, a, tb, b, sums, tb * ROWS * TOKENS, sumQA);
                 }
             }
             for (int t = 0; t < acts; t++) {
@@ -157,50 +153,7 @@ final class SuperBlockTile {
     }
 
     /**
-     * Four rows of one super-block ({@code decoded[from..]}: row after row, 256 weights each) into {@code ints[at..]} with
-     * the rows interleaved: weight {@code i} of row {@code k} at {@code at + 4i + k}. The tile loop then finds the
-     * four weights it broadcasts next to each other, under one index: kept apart, each row's weights needed its own
-     * address register, and with the accumulators and the activation index that was more than x86 has — C2 reloaded
-     * the array from the stack for every broadcast. Two rounds of two-vector permutes interleave 16 weights of each
-     * row: rows 0 and 1 (and 2 and 3) pairwise, then the pairs.
-     */
-    private static void interleave(float[] decoded, int from, float[] ints, int at) {
-        for (int i = 0; i < QK; i += LANES) {
-            FloatVector r0 = FloatVector.fromArray(F512, decoded, from + i);
-            FloatVector r1 = FloatVector.fromArray(F512, decoded, from + QK + i);
-            FloatVector r2 = FloatVector.fromArray(F512, decoded, from + 2 * QK + i);
-            FloatVector r3 = FloatVector.fromArray(F512, decoded, from + 3 * QK + i);
-            FloatVector lo01 = PAIRS_LOW.selectFrom(r0, r1);
-            FloatVector hi01 = PAIRS_HIGH.selectFrom(r0, r1);
-            FloatVector lo23 = PAIRS_LOW.selectFrom(r2, r3);
-            FloatVector hi23 = PAIRS_HIGH.selectFrom(r2, r3);
-            int y = at + QUAD * i;
-            QUADS_LOW.selectFrom(lo01, lo23).intoArray(ints, y);
-            QUADS_HIGH.selectFrom(lo01, lo23).intoArray(ints, y + LANES);
-            QUADS_LOW.selectFrom(hi01, hi23).intoArray(ints, y + 2 * LANES);
-            QUADS_HIGH.selectFrom(hi01, hi23).intoArray(ints, y + 3 * LANES);
-        }
-    }
-
-    /** Lane indexes into two concatenated vectors {@code (u, v)}: {@code u0 v0 u1 v1 .. u7 v7}. */
-    private static final FloatVector PAIRS_LOW = indexes(k -> k / 2 + (k % 2) * LANES);
-    /** {@code u8 v8 .. u15 v15}. */
-    private static final FloatVector PAIRS_HIGH = indexes(k -> 8 + k / 2 + (k % 2) * LANES);
-    /** Pairs from {@code u} and {@code v} alternately: {@code u0 u1 v0 v1 u2 u3 v2 v3 ..} from lanes 0-7 of each. */
-    private static final FloatVector QUADS_LOW = indexes(k -> 2 * (k / 4) + k % 2 + (k % 4 / 2) * LANES);
-    /** The same from lanes 8-15. */
-    private static final FloatVector QUADS_HIGH = indexes(k -> 8 + 2 * (k / 4) + k % 2 + (k % 4 / 2) * LANES);
-
-    private static FloatVector indexes(java.util.function.IntUnaryOperator lane) {
-        float[] index = new float[LANES];
-        for (int k = 0; k < LANES; k++) {
-            index[k] = lane.applyAsInt(k);
-        }
-        return FloatVector.fromArray(F512, index, 0);
-    }
-
-    /**
-     * Super-block {@code b} of the eight decoded rows ({@code ints}, interleaved) times token block {@code tb},
+     * Super-block {@code b} of the eight decoded rows ({@code decoded}) times token block {@code tb},
      * added into {@code sums[sumsAt..]} (row {@code k}'s 32 tokens at {@code 32k}). Each row's weights are broadcast
      * one by one and multiplied with the 32 tokens' activations; every {@link #RUN} weights the float lanes are
      * added as ints into {@code sumQA}, which keeps the super-block's sums exact whatever their size. Then, lane by
@@ -213,7 +166,7 @@ final class SuperBlockTile {
      * which C2 turned into heap objects (the Q4_K tile once ran at half Q6_K's speed that way), and passing it
      * through an array instead stalled on every store-to-load forward.
      */
-    private static void eightRows(float[] ints, float[] scales, int[] mins, Q8_KTokens a, int tb, int b,
+    private static void eightRows(float[] decoded, float[] scales, int[] mins, Q8_KTokens a, int tb, int b,
                                   float[] sums, int sumsAt, int[] sumQA) {
         MemorySegment x = a.lanes;
         int at = a.at(tb, b);
@@ -238,31 +191,30 @@ final class SuperBlockTile {
             FloatVector h7 = f0;
             for (int i = run; i < run + RUN; i++) {
                 long v = 4L * (at + TOKENS * i);
-                int j = QUAD * i;
                 FloatVector lo = FloatVector.fromMemorySegment(F512, x, v, NATIVE);
                 FloatVector hi = FloatVector.fromMemorySegment(F512, x, v + 4 * LANES, NATIVE);
-                FloatVector w = FloatVector.broadcast(F512, ints[j]);
+                FloatVector w = FloatVector.broadcast(F512, decoded[i]);
                 f0 = w.fma(lo, f0);
                 h0 = w.fma(hi, h0);
-                w = FloatVector.broadcast(F512, ints[j + 1]);
+                w = FloatVector.broadcast(F512, decoded[i + QK]);
                 f1 = w.fma(lo, f1);
                 h1 = w.fma(hi, h1);
-                w = FloatVector.broadcast(F512, ints[j + 2]);
+                w = FloatVector.broadcast(F512, decoded[i + 2 * QK]);
                 f2 = w.fma(lo, f2);
                 h2 = w.fma(hi, h2);
-                w = FloatVector.broadcast(F512, ints[j + 3]);
+                w = FloatVector.broadcast(F512, decoded[i + 3 * QK]);
                 f3 = w.fma(lo, f3);
                 h3 = w.fma(hi, h3);
-                w = FloatVector.broadcast(F512, ints[j + HALF]);
+                w = FloatVector.broadcast(F512, decoded[i + 4 * QK]);
                 f4 = w.fma(lo, f4);
                 h4 = w.fma(hi, h4);
-                w = FloatVector.broadcast(F512, ints[j + HALF + 1]);
+                w = FloatVector.broadcast(F512, decoded[i + 5 * QK]);
                 f5 = w.fma(lo, f5);
                 h5 = w.fma(hi, h5);
-                w = FloatVector.broadcast(F512, ints[j + HALF + 2]);
+                w = FloatVector.broadcast(F512, decoded[i + 6 * QK]);
                 f6 = w.fma(lo, f6);
                 h6 = w.fma(hi, h6);
-                w = FloatVector.broadcast(F512, ints[j + HALF + 3]);
+                w = FloatVector.broadcast(F512, decoded[i + 7 * QK]);
                 f7 = w.fma(lo, f7);
                 h7 = w.fma(hi, h7);
             }
