@@ -36,10 +36,10 @@ import jdk.incubator.vector.FloatVector;
  * partial sum {@code m}, four multiply-adds of the codes {@code w_{4m..4m+3}} (small integers as floats) with the
  * tokens' quants give exact lane sums (at most 4·128·128 &lt; 2²⁴), and one more FMA adds them times the tokens'
  * {@code d_w·d_a}. The 8 partial sums of a (row, token) depend on disjoint values, so the kernel runs them one after
- * the other, each through all the blocks: two rows at a time, four accumulators, every broadcast code feeding two
- * FMAs and every activation load two rows. The final {@code hsum} adds the 8 finished partial sums lane by lane in
- * the tree above. The cost over a float tile that ignores the order ({@link FloatTile}): a fifth more FMAs (the
- * per-block scaling) and a broadcast per code; JMH-sized matrices run at about its speed (see the commit log).
+ * the other, each through all the blocks: three rows at a time, six accumulators, every broadcast code feeding
+ * two FMAs and every activation load three rows. The final {@code hsum} adds the 8 finished partial sums lane by
+ * lane in the tree above. The cost over a float tile that ignores the order ({@link FloatTile}): a fifth more FMAs (the
+ * per-block scaling) and a broadcast per code; on Qwen3-0.6B's shapes it runs about as fast (see the commit log).
  */
 final class Q0Tile {
 
@@ -48,11 +48,12 @@ final class Q0Tile {
 
     private static final int QK = 32;
     /**
-     * Weight rows per pass: every activation vector load feeds this many rows' FMAs. Two, not four: with four rows'
-     * eight accumulators, eight activation vectors and the broadcasts, C2 ran out of the 32 vector registers and
-     * kept accumulators on the stack, and the kernel was slower.
+     * Weight rows per pass: every activation vector load feeds this many rows' FMAs. Three: with four rows' eight
+     * accumulators, eight activation vectors and the broadcasts, C2 runs out of the 32 vector registers and keeps
+     * accumulators on the stack (seen in the disassembly; 29 against 38 GFlop/s), and with two every activation
+     * vector is read from L2 half again as often (33 against 38 GFlop/s on 1024-wide rows).
      */
-    private static final int ROWS = 2;
+    private static final int ROWS = 3;
     private static final int TOKENS = Q8_0Tokens.TOKENS;
     private static final int GROUP = Q8_0Tokens.GROUP;
     private static final int SUMS = Q8_0Tokens.SUMS;
@@ -168,7 +169,7 @@ final class Q0Tile {
     }
 
     /**
-     * Partial sum {@code m} of two rows (codes {@code n} apart) for the 32 tokens of token block {@code tb},
+     * Partial sum {@code m} of three rows (codes {@code n} apart) for the 32 tokens of token block {@code tb},
      * through all the blocks, into {@code partial[(row·8 + m)·32 ..]}. Each broadcast code meets tokens 0-15
      * ({@code x}, accumulators {@code lo}) and 16-31 ({@code y}, {@code hi}). Written out by hand: named
      * accumulators are what keeps them in registers (in an array of vectors C2 would box every one on the heap).
@@ -181,6 +182,8 @@ final class Q0Tile {
         FloatVector lo1 = lo0;
         FloatVector hi0 = lo0;
         FloatVector hi1 = lo0;
+        FloatVector lo2 = lo0;
+        FloatVector hi2 = lo0;
         int v = a.values(tb, m, 0);
         for (int b = 0, c = GROUP * m; b < blocks; b++, v += GROUP * TOKENS, c += QK) {
             FloatVector x0 = FloatVector.fromArray(F512, x, v);
@@ -210,11 +213,22 @@ final class Q0Tile {
             float d1 = rowScales[blocks + b];
             lo1 = x3.fma(w3, x2.fma(w2, x1.fma(w1, x0.mul(w0)))).fma(dLo.mul(d1), lo1);
             hi1 = y3.fma(w3, y2.fma(w2, y1.fma(w1, y0.mul(w0)))).fma(dHi.mul(d1), hi1);
+
+            int c2 = c1 + n;
+            w0 = FloatVector.broadcast(F512, codes[c2]);
+            w1 = FloatVector.broadcast(F512, codes[c2 + 1]);
+            w2 = FloatVector.broadcast(F512, codes[c2 + 2]);
+            w3 = FloatVector.broadcast(F512, codes[c2 + 3]);
+            float d2 = rowScales[2 * blocks + b];
+            lo2 = x3.fma(w3, x2.fma(w2, x1.fma(w1, x0.mul(w0)))).fma(dLo.mul(d2), lo2);
+            hi2 = y3.fma(w3, y2.fma(w2, y1.fma(w1, y0.mul(w0)))).fma(dHi.mul(d2), hi2);
         }
         lo0.intoArray(partial, m * TOKENS);
         hi0.intoArray(partial, m * TOKENS + HALF);
         lo1.intoArray(partial, (SUMS + m) * TOKENS);
         hi1.intoArray(partial, (SUMS + m) * TOKENS + HALF);
+        lo2.intoArray(partial, (2 * SUMS + m) * TOKENS);
+        hi2.intoArray(partial, (2 * SUMS + m) * TOKENS + HALF);
     }
 
     /**

@@ -65,7 +65,7 @@ final class Q8_0Tokens {
         }
     }
 
-    /** Where the {@link #GROUP} value vectors of partial sum {@code m}, token block {@code tb}, block {@code b} start. */
+    /** Where the values of partial sum {@code m}, token block {@code tb}, block {@code b} start. */
     int values(int tb, int m, int b) {
         return ((tb * SUMS + m) * blocks + b) * GROUP * TOKENS;
     }

@@ -46,7 +46,8 @@ class Q0TileTest {
                         float expected = Q0Tile.dotScalar(codec, w, r * wRowBytes, a, t * aRowBytes, n);
                         float got = out[outOffset + t * outStride + r];
                         assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got),
-                                name + " tile of " + acts + ", row " + r + ", act " + t + ": " + expected + " vs " + got);
+                                name + " tile of " + acts + ", row " + r + ", act " + t + ": " + expected
+                                        + " vs " + got);
                     }
                 }
             }
