@@ -3,14 +3,11 @@ package org.slmlab.quant;
 import static org.slmlab.quant.BlockBytes.i8;
 import static org.slmlab.quant.BlockBytes.putU8;
 import static org.slmlab.quant.BlockBytes.u8;
-import static org.slmlab.quant.Simd.B256;
 import static org.slmlab.quant.Simd.F512;
-import static org.slmlab.quant.Simd.I512;
 import static org.slmlab.quant.Simd.S512;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -121,30 +118,36 @@ final class Tq2_0Codec extends Int8BlockCodec {
     }
 
     /**
-     * Per half block (128 weights, 32 code bytes): the bytes widen once to 32 short lanes; for each of the four
-     * bit pairs, the weights c − 1 ∈ {−1, 0, 1} multiply 32 activation quants and accumulate in short lanes (at
-     * most 8·127 per lane). The block's lanes widen to int, convert to float and accumulate with its scale.
-     * (Subtracting Σa·scale once per block instead of the −1 per code would save eight instructions, but the two
-     * float sums then cancel and lose digits when the dot is near zero.)
+     * Per block the 64 code bytes are one load of 32 short lanes (lane {@code k}: bytes {@code 2k, 2k + 1}); eight
+     * steps each shift them right by {@code 2p}, mask the codes ({@code c ∈ {0, 1, 2}}) and multiply them with 32
+     * activation quants laid out in that very order ({@link WidenedActivation#twoBitLanes}) — three or four
+     * instructions per 32 weights and no widening, where unpacking byte by byte costs a shuffle per 32 weights and
+     * the {@code c − 1} a subtraction. The short sums start from minus each lane's Σq
+     * ({@link WidenedActivation#twoBitStarts}), which turns Σc·q into Σ(c − 1)·q; a lane stays within
+     * 8·2·128 + 8·128 in size. Read as ints, lane {@code j} holds shorts {@code 2j} (low half) and {@code 2j + 1}
+     * (high half); two shifts and an add make their sum, 16 exact int lanes per block, which become floats and
+     * are scaled into 16 float lanes, added up once per row ({@link Simd#sum}).
      */
     @Override
     float dotRow(MemorySegment w, long wOffset, WidenedActivation a, int n) {
+        short[] lanes = a.twoBitLanes;
         FloatVector acc = FloatVector.zero(F512);
         for (int blk = 0; blk < n / QK; blk++) {
             long base = wOffset + (long) blk * TYPE_SIZE;
             int q = blk * QK;
-            ShortVector sums = ShortVector.zero(S512);
-            for (int h = 0; h < 2; h++) {
-                ShortVector codes = ((ShortVector) ByteVector.fromMemorySegment(B256, w, base + 32 * h, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.B2S, S512, 0)).and((short) 0xFF);
-                for (int l = 0; l < 4; l++) {
-                    sums = sums.add(codes.lanewise(VectorOperators.LSHR, 2 * l).and((short) 3).sub((short) 1)
-                            .mul(ShortVector.fromArray(S512, a.q, q + 128 * h + 32 * l)));
-                }
+            ShortVector codes = ShortVector.fromMemorySegment(S512, w, base, ByteOrder.LITTLE_ENDIAN);
+            ShortVector sums = ShortVector.fromArray(S512, a.twoBitStarts, 32 * blk)
+                    .add(codes.and((short) 3).mul(ShortVector.fromArray(S512, lanes, q)));
+            for (int p = 1; p < 7; p++) {
+                sums = sums.add(codes.lanewise(VectorOperators.LSHR, 2 * p).and((short) 3)
+                        .mul(ShortVector.fromArray(S512, lanes, q + 32 * p)));
             }
+            // the top bit pair needs no mask: the logical shift leaves nothing above it
+            sums = sums.add(codes.lanewise(VectorOperators.LSHR, 14).mul(ShortVector.fromArray(S512, lanes, q + 224)));
+            IntVector shortPairs = sums.reinterpretAsInts();
+            IntVector ints = shortPairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(shortPairs.lanewise(VectorOperators.ASHR, 16));
             float scale = a.d[blk] * Fp16.read(w, base + D_OFFSET);
-            IntVector ints = ((IntVector) sums.convertShape(VectorOperators.S2I, I512, 0))
-                    .add((IntVector) sums.convertShape(VectorOperators.S2I, I512, 1));
             acc = BlockVectors.floats(ints).fma(FloatVector.broadcast(F512, scale), acc);
         }
         return Simd.sum(acc);

@@ -39,13 +39,29 @@ final class WidenedActivation {
      * per weight row (an integer below 2¹², exact in a float).
      */
     final float[] q4Offsets;
+    /**
+     * Q8_K only (null otherwise), for TQ2_0's kernel: per block, the 256 quants in the order in which it unpacks
+     * codes — short lane {@code k} of step {@code p} at {@code 256·block + 32p + k} holds the quant of weight
+     * {@link TwoBitCodes#weightInShortLane}{@code (p, k)} — so each step multiplies one plain 32-short load.
+     */
+    final short[] twoBitLanes;
+    /**
+     * Q8_K only: per block, 32 short lanes that start TQ2_0's integer sums: lane {@code k} holds minus the sum of
+     * the eight quants that meet it ({@link #twoBitLanes} at {@code 32p + k}). TQ2_0 stores {@code c = w + 1},
+     * and Σ(c − 1)·q = Σc·q − Σq: the −Σq is made once per activation row here rather than once per weight. Per
+     * lane, not per block (ggml subtracts its 16-quant {@code bsums}, which do not follow its lanes): each lane
+     * then holds the exact Σ(c − 1)·q of its own weights, so a row of zero weights sums to an exact zero.
+     */
+    final short[] twoBitStarts;
     /** Per block: the scale. */
     final float[] d;
     /** Per block: Q8_1's stored {@code s = d·Σq} (fp16, as ggml uses it); null for Q8_0 and Q8_K. */
     final float[] sum;
 
-    private WidenedActivation(int n, int blocks, boolean sums) {
+    private WidenedActivation(int n, int blocks, boolean sums, boolean superBlocks) {
         q = new short[n];
+        twoBitLanes = superBlocks ? new short[n] : null;
+        twoBitStarts = superBlocks ? new short[32 * blocks] : null;
         values = new float[n];
         q4Offsets = new float[n / 2];
         d = new float[blocks];
@@ -62,7 +78,7 @@ final class WidenedActivation {
             case Q8_K -> Q8_KCodec.QS;
             default -> throw new IllegalArgumentException("activation blocks must be Q8_0, Q8_1 or Q8_K, not " + type);
         };
-        WidenedActivation a = new WidenedActivation(n, n / qk, type == GgmlType.Q8_1);
+        WidenedActivation a = new WidenedActivation(n, n / qk, type == GgmlType.Q8_1, type == GgmlType.Q8_K);
         for (int b = 0; b < n / qk; b++) {
             long block = offset + (long) b * blockBytes;
             switch (type) {
@@ -80,6 +96,18 @@ final class WidenedActivation {
         }
         for (int i = 0; i < n; i++) {
             a.values[i] = a.q[i];
+        }
+        if (type == GgmlType.Q8_K) {
+            for (int b = 0; b < n / qk; b++) {
+                for (int p = 0; p < 8; p++) {
+                    for (int k = 0; k < 32; k++) {
+                        a.twoBitLanes[b * qk + 32 * p + k] = a.q[b * qk + TwoBitCodes.weightInShortLane(p, k)];
+                    }
+                }
+                for (int i = 0; i < qk; i++) {
+                    a.twoBitStarts[32 * b + i % 32] -= a.twoBitLanes[b * qk + i];
+                }
+            }
         }
         for (int b = 0; b < n / PAIRS; b++) {
             for (int i = 0; i < PAIRS / 2; i++) {
