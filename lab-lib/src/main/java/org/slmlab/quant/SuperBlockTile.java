@@ -164,7 +164,7 @@ final class SuperBlockTile {
      * a zero changes no sum (only, at most, a zero's sign, which adding to {@code sums} — never −0 — erases). Taking
      * the same path costs them eight FMAs per 256 weights; a branch would leave a vector assigned on one side only,
      * which C2 turned into heap objects (the Q4_K tile once ran at half Q6_K's speed that way), and passing it
-     * through an array instead stalled on every store-to-load forward.
+     * through an array instead put a store and a reload on every result's path (JFR's hottest line of the tile).
      */
     private static void eightRows(float[] decoded, float[] scales, int[] mins, Q8_KTokens a, int tb, int b,
                                   float[] sums, int sumsAt, int[] sumQA) {
