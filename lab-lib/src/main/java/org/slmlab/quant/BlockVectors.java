@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -92,6 +93,17 @@ final class BlockVectors {
     static IntVector pairSums(ShortVector products) {
         IntVector lanes = products.reinterpretAsInts();
         return lanes.add(lanes.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+    }
+
+    /**
+     * {@link #pairSums} summed once more in adjacent pairs: the odd int lanes {@code 2k+1} get products
+     * {@code 4k .. 4k+3}, as one int lane of x86's {@code vpdpbusd} does; the even lanes keep what they held
+     * and are to be ignored. The same carry-free trick as {@link #pairSums}, on 64-bit lanes of two ints: the
+     * high int of {@code lane + (lane << 32)} is the sum of both (below 2³¹ for four int8 products).
+     */
+    static IntVector quadSums(IntVector pairSums) {
+        LongVector pairs = pairSums.reinterpretAsLongs();
+        return pairs.add(pairs.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts();
     }
 
     /**

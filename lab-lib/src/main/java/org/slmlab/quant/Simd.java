@@ -58,4 +58,17 @@ public final class Simd {
         FloatVector q = ((FloatVector) half.reinterpretShape(F128, 0)).add((FloatVector) half.reinterpretShape(F128, 1));
         return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3));
     }
+
+    /**
+     * The sum of the eight odd lanes of a 512-bit float vector in the order of ggml's {@code hsum_float_8}
+     * (x86), with its lane {@code k} in lane {@code 2k+1} here: {@code ((x0 + x4) + (x2 + x6)) + ((x1 + x5) +
+     * (x3 + x7))}. For kernels whose odd lanes carry ggml's eight 256-bit lanes ({@link BlockVectors#quadSums});
+     * written as {@link #sum} is, for the same reasons.
+     */
+    public static float sumOfOddLanes(FloatVector v) {
+        FloatVector x = FloatVector.broadcast(F512, -0f).add(v);
+        FloatVector half = ((FloatVector) x.reinterpretShape(F256, 0)).add((FloatVector) x.reinterpretShape(F256, 1));
+        FloatVector q = ((FloatVector) half.reinterpretShape(F128, 0)).add((FloatVector) half.reinterpretShape(F128, 1));
+        return q.lane(1) + q.lane(3);
+    }
 }
