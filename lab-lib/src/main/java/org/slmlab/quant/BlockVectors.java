@@ -1,18 +1,15 @@
 package org.slmlab.quant;
 
 import static org.slmlab.quant.Simd.B128;
-import static org.slmlab.quant.Simd.B256;
 import static org.slmlab.quant.Simd.F512;
 import static org.slmlab.quant.Simd.I512;
 import static org.slmlab.quant.Simd.S256;
-import static org.slmlab.quant.Simd.S512;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -74,36 +71,6 @@ final class BlockVectors {
      */
     static ShortVector signedShorts(MemorySegment s, long offset) {
         return (ShortVector) bytes(s, offset).convertShape(VectorOperators.B2S, S256, 0);
-    }
-
-    /** A whole int8 block, 32 signed bytes at {@code offset}, as 32 short lanes (one widening instruction). */
-    static ShortVector signedShortBlock(MemorySegment s, long offset) {
-        return (ShortVector) ByteVector.fromMemorySegment(B256, s, offset, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.B2S, S512, 0);
-    }
-
-    /**
-     * 32 short lanes of products, summed in adjacent pairs into 16 int lanes: lane i gets products 2i and 2i+1,
-     * as x86's {@code vpmaddwd} would give them (the Vector API has no such instruction). Read as an int, a lane
-     * holds product 2i in its low 16 bits (as unsigned) and product 2i+1 in its high 16 bits (signed); adding the
-     * lane shifted left by 16 puts their sum in the high 16 bits — the low half only adds zeros, so nothing
-     * carries in — and an arithmetic shift brings it down with its sign. Exact as long as each pair's sum fits in
-     * 16 bits (|sum| < 2¹⁵), which two int8 × int8 products with one factor above −128 do.
-     */
-    static IntVector pairSums(ShortVector products) {
-        IntVector lanes = products.reinterpretAsInts();
-        return lanes.add(lanes.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
-    }
-
-    /**
-     * {@link #pairSums} summed once more in adjacent pairs: the odd int lanes {@code 2k+1} get products
-     * {@code 4k .. 4k+3}, as one int lane of x86's {@code vpdpbusd} does; the even lanes keep what they held
-     * and are to be ignored. The same carry-free trick as {@link #pairSums}, on 64-bit lanes of two ints: the
-     * high int of {@code lane + (lane << 32)} is the sum of both (below 2³¹ for four int8 products).
-     */
-    static IntVector quadSums(IntVector pairSums) {
-        LongVector pairs = pairSums.reinterpretAsLongs();
-        return pairs.add(pairs.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts();
     }
 
     /**

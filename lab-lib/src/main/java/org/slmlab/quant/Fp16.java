@@ -21,18 +21,6 @@ public final class Fp16 {
 
     private static final short QUIET_NAN = 0x7E00;
 
-    /**
-     * The float value of each of the 65536 fp16 bit patterns, for {@link #lookUp}. 256 KB, of which a model's
-     * scales touch a few cache lines (their exponents cluster).
-     */
-    private static final float[] VALUES = new float[1 << 16];
-
-    static {
-        for (int h = 0; h < VALUES.length; h++) {
-            VALUES[h] = toFloat((short) h);
-        }
-    }
-
     private Fp16() {
     }
 
@@ -56,19 +44,6 @@ public final class Fp16 {
     /** The fp16 field at {@code offset} (most blocks' scale), as a float. */
     public static float read(MemorySegment s, long offset) {
         return toFloat(s.get(LittleEndian.SHORT, offset));
-    }
-
-    /**
-     * {@link #read}, by table: the same value for every bit pattern but a NaN's payload (which the table holds
-     * as the JDK's conversion made it at class initialization).
-     *
-     * <p>Why a table, as ggml's {@code GGML_CPU_FP16_TO_FP32} on x86: the hardware conversion takes its input in
-     * a vector register, and the move from an integer register into one runs on the single execution port that
-     * also does every widening and broadcast — the port the block kernels are short of. A table load needs none:
-     * Q8_0's single-token kernel ran 4–8% faster with it.
-     */
-    public static float lookUp(MemorySegment s, long offset) {
-        return VALUES[Short.toUnsignedInt(s.get(LittleEndian.SHORT, offset))];
     }
 
     /** Stores {@code value} rounded to fp16 at {@code offset}. */

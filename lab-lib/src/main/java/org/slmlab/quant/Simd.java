@@ -60,16 +60,4 @@ public final class Simd {
         FloatVector.broadcast(F512, -0f).add(v).intoArray(lanes, 0);
         return GgmlSum.reduce16(lanes, 0);
     }
-
-    /**
-     * The sum of the eight odd lanes of a 512-bit float vector in the order of ggml's {@code hsum_float_8}
-     * (x86), with its lane {@code k} in lane {@code 2k+1} here: {@code ((x0 + x4) + (x2 + x6)) + ((x1 + x5) +
-     * (x3 + x7))}. For kernels whose odd lanes carry ggml's eight 256-bit lanes ({@link BlockVectors#quadSums});
-     * written as {@link #sum} is, for the same reasons.
-     */
-    public static float sumOfOddLanes(FloatVector v) {
-        float[] l = new float[GgmlSum.LANES];
-        FloatVector.broadcast(F512, -0f).add(v).intoArray(l, 0);
-        return ((l[1] + l[9]) + (l[5] + l[13])) + ((l[3] + l[11]) + (l[7] + l[15]));
-    }
 }

@@ -24,10 +24,10 @@ final class WidenedActivation {
     /** The span of {@link #q4Offsets}: a 32-quant block, lane i pairing quants i and i+16. */
     private static final int PAIRS = 32;
 
-    /** The quants, widened: Q8_0's kernel multiplies a whole block of them in one 16-bit multiply. */
+    /** The quants, widened. */
     final short[] q;
     /**
-     * The quants as floats, for the kernel that multiplies in float lanes (Q4_0): a float FMA does 16
+     * The quants as floats, for the kernels that multiply in float lanes (Q4_0, Q8_0): a float FMA does 16
      * multiply-adds in one instruction where 16-bit lanes need a multiply, an add and two widenings, and the
      * products and their sums within a block are small integers, exact in a float.
      */
