@@ -27,6 +27,8 @@ public final class Simd {
     public static final boolean FAST = !SCALAR_ONLY && HAS_512_BIT;
 
     public static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> F128 = FloatVector.SPECIES_128;
     public static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     public static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
     public static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
@@ -41,23 +43,24 @@ public final class Simd {
      * to four lanes, then {@code (l0 + l2) + (l1 + l3)}. {@code reduceLanes(ADD)} promises no order for floats, and
      * the interpreter's and C2's orders differ: the same dot product changed in its last bits once the JIT compiled
      * it (two of three random vectors did), and through 8-bit activation rounding that changed logits by 0.1
-     * and greedy tokens from one run to the next. The order is {@link GgmlSum#reduce16}'s, which is
-     * {@code _mm512_reduce_add_ps}'s.
+     * and greedy tokens from one run to the next. This costs about what {@code reduceLanes} does.
      *
      * <p>Written for the JIT as much as for the reader: one method, whose first operation is on a vector of a known
      * shape (−0 + v, which changes no lane, not even a zero's sign or a NaN). Kernels call this once per row, and
      * C2 may judge that call too cold to inline; compiled on its own, a method does not know which shape its
      * {@code FloatVector} argument has, and every vector operation on it then falls back to plain Java that
      * allocates. A helper method taking a vector would be the same trap (C2 compiles small helpers on their own
-     * too). The fallback once cost generation 15–40% of its time.
+     * too), so the halving steps are written out here. The fallback once cost generation 15–40% of its time.
      *
-     * <p>Why the lanes go through an array: halving the vector with {@code reinterpretShape} reads well, but C2
-     * compiles those halves into general permutations, some forty instructions; a store and seven scalar additions
-     * cost less. Per row of Q8_0's single-token kernel that was 12.1–12.3 against 14.0 GB/s (1 thread, from cache).
+     * <p>Storing the lanes to an array and adding them as scalars reads fewer instructions (C2 compiles the halving
+     * into general permutations) and measured faster for one kernel from cache, but slower end to end: tg32 on the
+     * Qwen3-0.6B twins, 2 threads, six back-to-back pairs (Q8_0, Q6_K, F16) all came out 1–14% lower with the
+     * array, which a row kernel allocates per call. So the halving stays.
      */
     public static float sum(FloatVector v) {
-        float[] lanes = new float[GgmlSum.LANES];
-        FloatVector.broadcast(F512, -0f).add(v).intoArray(lanes, 0);
-        return GgmlSum.reduce16(lanes, 0);
+        FloatVector x = FloatVector.broadcast(F512, -0f).add(v);
+        FloatVector half = ((FloatVector) x.reinterpretShape(F256, 0)).add((FloatVector) x.reinterpretShape(F256, 1));
+        FloatVector q = ((FloatVector) half.reinterpretShape(F128, 0)).add((FloatVector) half.reinterpretShape(F128, 1));
+        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3));
     }
 }
