@@ -27,16 +27,16 @@ final class WidenedActivation {
     /** The quants, widened. */
     final short[] q;
     /**
-     * The quants as floats, for the kernels that multiply in float lanes (Q4_0, Q8_0): a float FMA does 16
-     * multiply-adds in one instruction where 16-bit lanes need a multiply, an add and two widenings, and the
-     * products and their sums within a block are small integers, exact in a float.
+     * Q8_0 only (null otherwise): the quants as floats, for the kernels that multiply in float lanes (Q4_0, Q8_0):
+     * a float FMA does 16 multiply-adds in one instruction where 16-bit lanes need a multiply, an add and two
+     * widenings, and the products and their sums within a block are small integers, exact in a float.
      */
     final float[] values;
     /**
-     * Per block, 16 lanes: {@code −8·(q[i] + q[i+16])}, for the two quants that share lane i in Q4_0's kernel (lane
-     * i holds weights i and i+16, as the low and high nibbles of a Q4_0 byte do). Q4_0 subtracts 8 from every code:
-     * Σ(c−8)·q = Σc·q − 8·Σq, and this is the −8·Σq of each lane, made once per activation row rather than once
-     * per weight row (an integer below 2¹², exact in a float).
+     * Q8_0 only: per block, 16 lanes: {@code −8·(q[i] + q[i+16])}, for the two quants that share lane i in Q4_0's
+     * kernel (lane i holds weights i and i+16, as the low and high nibbles of a Q4_0 byte do). Q4_0 subtracts 8
+     * from every code: Σ(c−8)·q = Σc·q − 8·Σq, and this is the −8·Σq of each lane, made once per activation row
+     * rather than once per weight row (an integer below 2¹², exact in a float).
      */
     final float[] q4Offsets;
     /**
@@ -58,14 +58,17 @@ final class WidenedActivation {
     /** Per block: Q8_1's stored {@code s = d·Σq} (fp16, as ggml uses it); null for Q8_0 and Q8_K. */
     final float[] sum;
 
-    private WidenedActivation(int n, int blocks, boolean sums, boolean superBlocks) {
+    /** Each form is made only for the activation type whose kernels read it. */
+    private WidenedActivation(GgmlType type, int n, int blocks) {
         q = new short[n];
-        twoBitLanes = superBlocks ? new short[n] : null;
-        twoBitStarts = superBlocks ? new short[32 * blocks] : null;
-        values = new float[n];
-        q4Offsets = new float[n / 2];
+        boolean q8_0 = type == GgmlType.Q8_0;
+        boolean q8_k = type == GgmlType.Q8_K;
+        values = q8_0 ? new float[n] : null;
+        q4Offsets = q8_0 ? new float[n / 2] : null;
+        twoBitLanes = q8_k ? new short[n] : null;
+        twoBitStarts = q8_k ? new short[32 * blocks] : null;
         d = new float[blocks];
-        sum = sums ? new float[blocks] : null;
+        sum = type == GgmlType.Q8_1 ? new float[blocks] : null;
     }
 
     /** The {@code n} activations at {@code offset}, in {@code type} (Q8_0, Q8_1 or Q8_K) blocks. */
@@ -78,7 +81,7 @@ final class WidenedActivation {
             case Q8_K -> Q8_KCodec.QS;
             default -> throw new IllegalArgumentException("activation blocks must be Q8_0, Q8_1 or Q8_K, not " + type);
         };
-        WidenedActivation a = new WidenedActivation(n, n / qk, type == GgmlType.Q8_1, type == GgmlType.Q8_K);
+        WidenedActivation a = new WidenedActivation(type, n, n / qk);
         for (int b = 0; b < n / qk; b++) {
             long block = offset + (long) b * blockBytes;
             switch (type) {
@@ -94,10 +97,17 @@ final class WidenedActivation {
                         .convertShape(VectorOperators.B2S, S256, 0).reinterpretAsShorts().intoArray(a.q, b * qk + j);
             }
         }
-        for (int i = 0; i < n; i++) {
-            a.values[i] = a.q[i];
+        if (a.values != null) {
+            for (int i = 0; i < n; i++) {
+                a.values[i] = a.q[i];
+            }
+            for (int b = 0; b < n / PAIRS; b++) {
+                for (int i = 0; i < PAIRS / 2; i++) {
+                    a.q4Offsets[b * PAIRS / 2 + i] = -8 * (a.q[b * PAIRS + i] + a.q[b * PAIRS + PAIRS / 2 + i]);
+                }
+            }
         }
-        if (type == GgmlType.Q8_K) {
+        if (a.twoBitLanes != null) {
             for (int b = 0; b < n / qk; b++) {
                 for (int p = 0; p < 8; p++) {
                     for (int k = 0; k < 32; k++) {
@@ -107,11 +117,6 @@ final class WidenedActivation {
                 for (int i = 0; i < qk; i++) {
                     a.twoBitStarts[32 * b + i % 32] -= a.twoBitLanes[b * qk + i];
                 }
-            }
-        }
-        for (int b = 0; b < n / PAIRS; b++) {
-            for (int i = 0; i < PAIRS / 2; i++) {
-                a.q4Offsets[b * PAIRS / 2 + i] = -8 * (a.q[b * PAIRS + i] + a.q[b * PAIRS + PAIRS / 2 + i]);
             }
         }
         return a;
