@@ -1,6 +1,5 @@
 package org.slmlab.quant;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,9 +22,6 @@ import org.slmlab.gguf.GgmlType;
  */
 public final class ActivationBatch {
 
-    /** A cache line: where {@link #alignedFloats} starts, so that no 64-byte vector load of it spans two lines. */
-    private static final long LINE = 64;
-
     private final GgmlType type;
     private final MemorySegment blocks;
     private final long offset;
@@ -33,7 +29,7 @@ public final class ActivationBatch {
     private final int count;
     private final int n;
     private float[] floats;
-    private MemorySegment alignedFloats;
+    private float[] tokenGroups;
     private WidenedActivation[] widened;
     private final Map<Q8_KLanes.Order, Q8_KLanes> lanes = new HashMap<>();
     private Q8_KTokens tokens;
@@ -113,20 +109,28 @@ public final class ActivationBatch {
     }
 
     /**
-     * {@link #floats} in native memory that starts on a cache line, row {@code t} at byte {@code 4·t·n}: the
-     * activation side of {@link FloatTile}, whose loads of it then never straddle two lines when {@code n} is a
-     * multiple of 16 (a {@code float[]} starts wherever the heap placed it). Do not modify.
+     * {@link #floats} rearranged for {@link FloatTile}: tokens in groups of {@link FloatTile#TOKENS}, and within
+     * a group the value of token t at column {@code k = 16·step + j} at {@code (j·n/16 + step)·8 + t}, so that the
+     * tile reads each group front to back; group g starts at {@code g·8·n}. Tokens past the last are zeros.
+     * Rows must be a multiple of 16 long. Do not modify.
      */
-    synchronized MemorySegment alignedFloats() {
-        if (alignedFloats == null) {
+    synchronized float[] tokenGroups() {
+        if (tokenGroups == null) {
             float[] f = floats();
-            MemorySegment m = Arena.ofAuto().allocate(4L * f.length, LINE);
-            // one bulk copy of the bytes: MemorySegment.copy with a JAVA_FLOAT layout went float by float,
-            // checking each one's alignment, and took over half of this method's 0.3 ms for 64 x 1024 floats
-            m.copyFrom(MemorySegment.ofArray(f));
-            alignedFloats = m;
+            int group = FloatTile.TOKENS;
+            int steps = n / GgmlSum.LANES;
+            float[] g = new float[(count + group - 1) / group * group * n];
+            for (int t = 0; t < count; t++) {
+                int at = t / group * group * n + t % group;
+                for (int j = 0; j < GgmlSum.LANES; j++) {
+                    for (int k = j; k < n; k += GgmlSum.LANES, at += group) {
+                        g[at] = f[t * n + k];
+                    }
+                }
+            }
+            tokenGroups = g;
         }
-        return alignedFloats;
+        return tokenGroups;
     }
 
     /** Row {@code t} widened for an {@link Int8BlockCodec}'s row dot (8-bit formats only). */

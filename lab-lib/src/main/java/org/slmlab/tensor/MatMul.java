@@ -18,7 +18,7 @@ import org.slmlab.quant.QuantCodec;
 public final class MatMul {
 
     /** Rows per chunk are a multiple of this, so a tile kernel's row groups are never split between threads. */
-    static final int ROW_GRAIN = 16;
+    static final int ROW_GRAIN = 32;
 
     private MatMul() {
     }
