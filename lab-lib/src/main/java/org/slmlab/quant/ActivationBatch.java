@@ -33,7 +33,7 @@ public final class ActivationBatch {
     private WidenedActivation[] widened;
     private final Map<Q8_KLanes.Order, Q8_KLanes> lanes = new HashMap<>();
     private Q8_KTokens tokens;
-    private Q8_0Tokens q8_0Tokens;
+    private Q8Tokens q8Tokens;
 
     private ActivationBatch(GgmlType type, MemorySegment blocks, long offset, long rowBytes, int count, int n) {
         this.type = type;
@@ -149,12 +149,12 @@ public final class ActivationBatch {
         return lanes.computeIfAbsent(order, o -> new Q8_KLanes(o, blocks, offset, rowBytes, count, n));
     }
 
-    /** The Q8_0 rows with tokens in the vector lanes, for {@link Q0Tile} (Q8_0 only). */
-    synchronized Q8_0Tokens q8_0Tokens() {
-        if (q8_0Tokens == null) {
-            q8_0Tokens = new Q8_0Tokens(blocks, offset, rowBytes, count, n);
+    /** The Q8_0 or Q8_1 rows with tokens in the vector lanes, for {@link Q0Tile}. */
+    synchronized Q8Tokens q8Tokens() {
+        if (q8Tokens == null) {
+            q8Tokens = new Q8Tokens(type, blocks, offset, rowBytes, count, n);
         }
-        return q8_0Tokens;
+        return q8Tokens;
     }
 
     /** The Q8_K rows with tokens in the vector lanes, for the k-quant tile kernel (Q8_K only). */

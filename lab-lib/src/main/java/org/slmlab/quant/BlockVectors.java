@@ -109,6 +109,15 @@ final class BlockVectors {
         FloatVector.fromArray(F512, y, at + 16).mul(d).intoArray(y, at + 16);
     }
 
+    /**
+     * {@link #scaleBlock} for the types with a min: {@code y·d + m}, multiplied then added (two roundings, as the
+     * scalar dequantizers, not one fused multiply-add).
+     */
+    static void scaleBlock(float[] y, int at, float d, float m) {
+        FloatVector.fromArray(F512, y, at).mul(d).add(m).intoArray(y, at);
+        FloatVector.fromArray(F512, y, at + 16).mul(d).add(m).intoArray(y, at + 16);
+    }
+
     /** Int lanes converted to float (exact for the small integers quants and block sums are). */
     static FloatVector floats(IntVector v) {
         return (FloatVector) v.convert(VectorOperators.I2F, 0);

@@ -72,6 +72,17 @@ final class LegacyBlocks {
         }
     }
 
+    /**
+     * The 32 codes of the block at {@code block} of a type with a min (Q4_1, Q5_1), as stored: 0..15 or 0..31, so
+     * that weight j is {@code d · codes[j] + m}.
+     */
+    static void unsignedCodes(Layout layout, MemorySegment src, long block, int[] codes) {
+        int qh = fifthBits(layout, src, block);
+        for (int j = 0; j < QK; j++) {
+            codes[j] = code(layout, src, block, qh, j);
+        }
+    }
+
     /** The block's word of fifth bits, or 0 for the 4-bit types. */
     private static int fifthBits(Layout layout, MemorySegment src, long block) {
         return layout.qhAt() == NONE ? 0 : src.get(LittleEndian.INT, block + layout.qhAt());

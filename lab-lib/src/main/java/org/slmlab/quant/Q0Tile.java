@@ -18,6 +18,11 @@ import jdk.incubator.vector.FloatVector;
  * A single token goes to the type's {@code ggml_vec_dot_*_q8_0} instead — the codec's own dot product, which sums
  * in another order. So a prompt's matrix products follow this class, generation follows the codec.
  *
+ * <p><b>Q4_1 and Q5_1</b> reach no tinyBLAS kernel: llama.cpp multiplies every (row, token) pair with
+ * {@code ggml_vec_dot_q4_1_q8_1} / {@code q5_1}, whose x86 order for the {@code d·d_a·Σq·q_a} part is this one
+ * pair by pair (see {@link PartialSums}), with Q8_1 activations; their batches run this kernel too and add the min
+ * terms after it ({@link ScaleMinBlockCodec}).
+ *
  * <p><b>The order</b>, for one weight row and one token. An accumulator of 8 float lanes (an AVX {@code __m256}),
  * zero at the start. For each 32-block in turn: {@code updot} multiplies the 32 weight codes with the 32 activation
  * quants ({@code vpdpbusd}, after the sign trick that makes the weights unsigned: |w| times sign(w)·a) and adds the
@@ -31,7 +36,7 @@ import jdk.incubator.vector.FloatVector;
  * llama.cpp's logits. The one case this does not reproduce is an activation quant of −128, where the sign trick
  * overflows; ggml's activation quantizer never writes one (its quants lie in [−127, 127]).
  *
- * <p><b>How, fast.</b> The tokens go in the vector lanes ({@link Q8_0Tokens}: 32 tokens, two vectors) and the
+ * <p><b>How, fast.</b> The tokens go in the vector lanes ({@link Q8Tokens}: 32 tokens, two vectors) and the
  * weights are broadcast, so one lane follows one (row, token) pair from beginning to end, exactly as above: for
  * partial sum {@code m}, four multiply-adds of the codes {@code w_{4m..4m+3}} (small integers as floats) with the
  * tokens' quants give exact lane sums (at most 4·128·128 &lt; 2²⁴), and one more FMA adds them times the tokens'
@@ -54,16 +59,16 @@ final class Q0Tile {
      * vector is read from L2 half again as often (33 against 38 GFlop/s on 1024-wide rows).
      */
     private static final int ROWS = 3;
-    private static final int TOKENS = Q8_0Tokens.TOKENS;
-    private static final int GROUP = Q8_0Tokens.GROUP;
-    private static final int SUMS = Q8_0Tokens.SUMS;
+    private static final int TOKENS = Q8Tokens.TOKENS;
+    private static final int GROUP = Q8Tokens.GROUP;
+    private static final int SUMS = Q8Tokens.SUMS;
     /** Floats per vector: a token block is two vectors wide. */
     private static final int HALF = F512.length();
 
     /**
-     * A weight format tinyBLAS_Q0 multiplies: blocks of 32 that start with an fp16 scale {@code d}, each weight
-     * {@code d} times a small signed integer code (Q8_0: the int8; Q4_0: nibble − 8; Q5_0: 5-bit code − 16;
-     * IQ4_NL: the level its nibble indexes).
+     * A weight format this kernel multiplies: blocks of 32 that start with an fp16 scale {@code d}, each weight
+     * {@code d} times a small integer code (Q8_0: the int8; Q4_0: nibble − 8; Q5_0: 5-bit code − 16; IQ4_NL: the
+     * level its nibble indexes; Q4_1, Q5_1: the 4- or 5-bit code, whose block min is added apart).
      */
     interface Decoder extends QuantCodec {
 
@@ -92,7 +97,7 @@ final class Q0Tile {
     static void dotTile(Decoder codec, MemorySegment w, long wOffset, long wRowBytes, int rows, ActivationBatch act,
                         float[] out, int outOffset, int outStride) {
         if (Simd.FAST) {
-            multiply(codec, w, wOffset, wRowBytes, rows, act.q8_0Tokens(), act.count(), out, outOffset, outStride);
+            multiply(codec, w, wOffset, wRowBytes, rows, act.q8Tokens(), act.count(), out, outOffset, outStride);
             return;
         }
         for (int t = 0; t < act.count(); t++) {
@@ -104,32 +109,37 @@ final class Q0Tile {
         }
     }
 
-    /** Scalar reference: one weight row times one Q8_0 activation row, in tinyBLAS_Q0's order (see above). */
+    /**
+     * Scalar reference: one weight row times one activation row (the codec's {@code vecDotType}, Q8_0 or Q8_1) in
+     * tinyBLAS_Q0's order (see above).
+     */
     static float dotScalar(Decoder codec, MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
         int bytes = codec.type().typeSize();
+        int actBytes = codec.vecDotType().typeSize();
+        int quants = actBytes - QK;   // Q8_0 and Q8_1 blocks end with their 32 quants, after 2 or 4 header bytes
         int[] codes = new int[QK];
         float[] lanes = new float[SUMS];
         for (int b = 0; b < n / QK; b++) {
             long wb = wOffset + (long) b * bytes;
-            long ab = actOffset + (long) b * Q8_0Codec.BLOCK_BYTES;
+            long ab = actOffset + (long) b * actBytes;
             codec.codesScalar(w, wb, codes);
             float scale = Fp16.read(w, wb) * Fp16.read(act, ab);
             for (int m = 0; m < SUMS; m++) {
                 int sum = 0;
                 for (int i = GROUP * m; i < GROUP * (m + 1); i++) {
-                    sum += codes[i] * act.get(JAVA_BYTE, ab + Q8_0Codec.QS + i);
+                    sum += codes[i] * act.get(JAVA_BYTE, ab + quants + i);
                 }
                 lanes[m] = Math.fma(scale, (float) sum, lanes[m]);
             }
         }
-        return ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+        return PartialSums.hsum(lanes);
     }
 
     /**
      * The fast kernel: {@code rows} weight rows from {@code w[wOffset]} times the {@code acts} tokens of {@code a},
      * into {@code out[outOffset + t·outStride + r]}; every output equals {@link #dotScalar}'s bit for bit.
      */
-    static void multiply(Decoder codec, MemorySegment w, long wOffset, long wRowBytes, int rows, Q8_0Tokens a,
+    static void multiply(Decoder codec, MemorySegment w, long wOffset, long wRowBytes, int rows, Q8Tokens a,
                          int acts, float[] out, int outOffset, int outStride) {
         int blocks = a.blocks;
         int n = blocks * QK;
@@ -174,7 +184,7 @@ final class Q0Tile {
      * ({@code x}, accumulators {@code lo}) and 16-31 ({@code y}, {@code hi}). Written out by hand: named
      * accumulators are what keeps them in registers (in an array of vectors C2 would box every one on the heap).
      */
-    private static void partialSums(float[] codes, int n, float[] rowScales, Q8_0Tokens a, int tb, int m,
+    private static void partialSums(float[] codes, int n, float[] rowScales, Q8Tokens a, int tb, int m,
                                     float[] partial) {
         int blocks = a.blocks;
         float[] x = a.values;

@@ -1,10 +1,8 @@
 package org.slmlab.quant;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static org.slmlab.quant.Simd.F512;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
 import org.slmlab.gguf.GgmlType;
 
 /**
@@ -74,40 +72,5 @@ public final class Q8_1Codec extends BlockCodec {
     public float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
         throw new UnsupportedOperationException(
                 "Q8_1 is an activation format only: ggml has no Q8_1 weight dot product");
-    }
-
-    /**
-     * The min half of a batch of Q4_1/Q5_1 dots: adds {@code Σ_b m_b·s_b} to each output, where {@code m_b} is
-     * weight block b's fp16 min (at {@code minAt} in blocks of {@code wBlockBytes}) and {@code s_b} the activation
-     * block's stored {@code d·Σq}. Same arguments as {@link QuantCodec#dotTile}.
-     */
-    static void addMinTerms(MemorySegment w, long wOffset, long wRowBytes, int rows, int wBlockBytes, int minAt,
-                            MemorySegment act, long actOffset, long actRowBytes, int acts,
-                            int n, float[] out, int outOffset, int outStride) {
-        int blocks = n / QK;
-        float[] s = new float[acts * blocks];
-        for (int t = 0; t < acts; t++) {
-            for (int b = 0; b < blocks; b++) {
-                s[t * blocks + b] = Fp16.read(act, actOffset + t * actRowBytes + (long) b * BLOCK_BYTES + S);
-            }
-        }
-        float[] m = new float[blocks];
-        for (int r = 0; r < rows; r++) {
-            for (int b = 0; b < blocks; b++) {
-                m[b] = Fp16.read(w, wOffset + r * wRowBytes + (long) b * wBlockBytes + minAt);
-            }
-            for (int t = 0; t < acts; t++) {
-                FloatVector lanes = FloatVector.zero(F512);
-                int b = 0;
-                for (; b + F512.length() <= blocks; b += F512.length()) {
-                    lanes = FloatVector.fromArray(F512, m, b).fma(FloatVector.fromArray(F512, s, t * blocks + b), lanes);
-                }
-                float sum = Simd.sum(lanes);
-                for (; b < blocks; b++) {
-                    sum += m[b] * s[t * blocks + b];
-                }
-                out[outOffset + t * outStride + r] += sum;
-            }
-        }
     }
 }

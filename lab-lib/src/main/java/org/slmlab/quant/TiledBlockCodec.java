@@ -22,24 +22,7 @@ abstract class TiledBlockCodec extends BlockCodec {
             dotRows(w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
             return;
         }
-        FloatTile.multiply(this::decodeForTile, w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
-        addToTile(w, wOffset, wRowBytes, rows, act.blocks(), act.offset(), act.rowBytes(), act.count(), act.n(),
-                out, outOffset, outStride);
-    }
-
-    /**
-     * The weights as the float tile multiplies them: by default the dequantized values. A codec whose dot has a
-     * term the float product cannot reproduce bit for bit decodes only the rest and adds that term in
-     * {@link #addToTile}.
-     */
-    protected void decodeForTile(MemorySegment src, long offset, float[] dst, int dstOffset, int n) {
-        dequantizeFast(src, offset, dst, dstOffset, n);
-    }
-
-    /** Adds to a finished float tile what {@link #decodeForTile} left out; nothing by default. */
-    protected void addToTile(MemorySegment w, long wOffset, long wRowBytes, int rows,
-                             MemorySegment act, long actOffset, long actRowBytes, int acts,
-                             int n, float[] out, int outOffset, int outStride) {
+        FloatTile.multiply(this::dequantizeFast, w, wOffset, wRowBytes, rows, act, out, outOffset, outStride);
     }
 
     /** {@link #dotTile} for a few tokens: one block dot per (row, token) unless a codec has a faster row kernel. */

@@ -13,7 +13,8 @@ import org.slmlab.gguf.LittleEndian;
 
 /**
  * One activation row in Q8_0, Q8_1 or Q8_K blocks, unpacked once for the many weight rows it meets: the int8
- * quants widened to a {@code short[]}, the block scales as floats, and Q8_1's block sums.
+ * quants widened to a {@code short[]} (for Q8_1 in its kernels' order), the block scales as floats, and Q8_1's
+ * block sums.
  *
  * <p>Why: generation multiplies one activation row by every row of a matrix. Read from its blocks, each weight
  * row would widen the same activation bytes and convert the same fp16 scales again; from plain arrays the block
@@ -24,8 +25,13 @@ final class WidenedActivation {
     /** The span of {@link #q4Offsets}: a 32-quant block, lane i pairing quants i and i+16. */
     private static final int PAIRS = 32;
 
-    /** The quants, widened. */
+    /** The quants, widened (null for Q8_1, whose kernels read {@link #grouped}). */
     final short[] q;
+    /**
+     * Q8_1 only (null otherwise), for Q4_1's and Q5_1's kernels: the quants widened, each block in the order in which
+     * {@link PartialSums#nibbleCodes} unpacks 4-bit codes, so that one 32-short load meets the codes it multiplies.
+     */
+    final short[] grouped;
     /**
      * Q8_0 only (null otherwise): the quants as floats, for the kernels that multiply in float lanes (Q4_0, Q8_0):
      * a float FMA does 16 multiply-adds in one instruction where 16-bit lanes need a multiply, an add and two
@@ -60,7 +66,9 @@ final class WidenedActivation {
 
     /** Each form is made only for the activation type whose kernels read it. */
     private WidenedActivation(GgmlType type, int n, int blocks) {
-        q = new short[n];
+        boolean q8_1 = type == GgmlType.Q8_1;
+        q = q8_1 ? null : new short[n];
+        grouped = q8_1 ? new short[n] : null;
         boolean q8_0 = type == GgmlType.Q8_0;
         boolean q8_k = type == GgmlType.Q8_K;
         values = q8_0 ? new float[n] : null;
@@ -68,7 +76,7 @@ final class WidenedActivation {
         twoBitLanes = q8_k ? new short[n] : null;
         twoBitStarts = q8_k ? new short[32 * blocks] : null;
         d = new float[blocks];
-        sum = type == GgmlType.Q8_1 ? new float[blocks] : null;
+        sum = q8_1 ? new float[blocks] : null;
     }
 
     /** The {@code n} activations at {@code offset}, in {@code type} (Q8_0, Q8_1 or Q8_K) blocks. */
@@ -91,6 +99,10 @@ final class WidenedActivation {
                 }
                 case Q8_K -> a.d[b] = act.get(LittleEndian.FLOAT, block + Q8_KCodec.D);
                 default -> a.d[b] = Fp16.read(act, block);
+            }
+            if (a.grouped != null) {
+                PartialSums.groupLikeNibbles(act, block + quants, a.grouped, b * qk);
+                continue;
             }
             for (int j = 0; j < qk; j += S256.length()) {
                 ByteVector.fromMemorySegment(B128, act, block + quants + j, ByteOrder.LITTLE_ENDIAN)

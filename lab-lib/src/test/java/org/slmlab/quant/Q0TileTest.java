@@ -14,16 +14,19 @@ import org.slmlab.quant.TestData.Kind;
  * {@link Q0Tile} promises more than {@link FastPathTest} asks: the fast kernel sums every (row, token) pair in
  * llamafile's {@code tinyBLAS_Q0} order, so each output equals {@link Q0Tile#dotScalar} bit for bit — for every
  * batch of two tokens or more, partial token blocks and partial row groups included, and for weights of every bit
- * pattern (scales at their extremes, infinity, NaN).
+ * pattern (scales at their extremes, infinity, NaN). Q4_1 and Q5_1 use the same kernel for
+ * {@code ggml_vec_dot_q4_1_q8_1}'s / {@code q5_1}'s order and add their min terms: there the reference is the
+ * codec's own {@code dotScalar}, which the single-token kernel ({@code dotFast}) must equal too.
  */
 class Q0TileTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"Q8_0", "Q4_0", "Q5_0", "IQ4_NL"})
+    @ValueSource(strings = {"Q8_0", "Q4_0", "Q5_0", "IQ4_NL", "Q4_1", "Q5_1"})
     void everyTileShapeEqualsTheScalarReferenceBitForBit(String name) {
         assumeTrue(Simd.FAST, "no 512-bit vectors: the fast paths are off");
         Q0Tile.Decoder codec = (Q0Tile.Decoder) Codecs.of(GgmlType.valueOf(name));
-        QuantCodec actCodec = Codecs.of(GgmlType.Q8_0);
+        boolean withMin = codec instanceof ScaleMinBlockCodec;
+        QuantCodec actCodec = Codecs.of(codec.vecDotType());
         int n = TestData.length(codec.type(), 5);
         long wRowBytes = codec.type().bytesFor(n);
         long aRowBytes = actCodec.type().bytesFor(n);
@@ -43,11 +46,16 @@ class Q0TileTest {
                 codec.dotTile(w, 0, wRowBytes, rows, a, 0, aRowBytes, acts, n, out, outOffset, outStride);
                 for (int t = 0; t < acts; t++) {
                     for (int r = 0; r < rows; r++) {
-                        float expected = Q0Tile.dotScalar(codec, w, r * wRowBytes, a, t * aRowBytes, n);
+                        float expected = withMin ? codec.dotScalar(w, r * wRowBytes, a, t * aRowBytes, n)
+                                : Q0Tile.dotScalar(codec, w, r * wRowBytes, a, t * aRowBytes, n);
                         float got = out[outOffset + t * outStride + r];
-                        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got),
-                                name + " tile of " + acts + ", row " + r + ", act " + t + ": " + expected
-                                        + " vs " + got);
+                        String where = name + " tile of " + acts + ", row " + r + ", act " + t + ": " + expected;
+                        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got), where + " vs " + got);
+                        if (withMin) {
+                            float one = codec.dotFast(w, r * wRowBytes, a, t * aRowBytes, n);
+                            assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(one),
+                                    where + " vs one token's " + one);
+                        }
                     }
                 }
             }
@@ -55,7 +63,7 @@ class Q0TileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Q8_0", "Q4_0", "Q5_0", "IQ4_NL"})
+    @ValueSource(strings = {"Q8_0", "Q4_0", "Q5_0", "IQ4_NL", "Q4_1", "Q5_1"})
     void vectorCodesEqualTheScalarCodes(String name) {
         assumeTrue(Simd.FAST, "no 512-bit vectors: the fast paths are off");
         Q0Tile.Decoder codec = (Q0Tile.Decoder) Codecs.of(GgmlType.valueOf(name));
