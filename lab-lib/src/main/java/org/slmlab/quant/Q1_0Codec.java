@@ -5,10 +5,16 @@ import static org.slmlab.quant.BlockBytes.putU8;
 import static org.slmlab.quant.BlockBytes.u8;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
+import org.slmlab.gguf.LittleEndian;
 
 /**
  * Q1_0 — one sign bit per weight and one scale per 128 weights (1.125 bits per weight): weight = ±d.
@@ -18,7 +24,8 @@ import org.slmlab.gguf.GgmlType;
  *   d        fp16 scale: the mean |x| of the block (not the max — with only a sign, the mean minimises the error)
  *   qs[16]   bit j%8 of qs[j/8] is weight j: 1 means +d (x ≥ 0, so zeros become +d), 0 means −d
  * </pre>
- * The dot product pairs a block with four Q8_0 blocks: per Q8_0 block, ±q8 sums in integers, times its scale.
+ * The dot product pairs a block with four Q8_0 blocks: per Q8_0 block, ±q8 sums in integers, times its scale
+ * (in ggml's x86 order: see {@link #dotScalar}).
  */
 final class Q1_0Codec extends BlockCodec {
 
@@ -72,23 +79,39 @@ final class Q1_0Codec extends BlockCodec {
         }
     }
 
+    /**
+     * ggml's x86 {@code ggml_vec_dot_q1_0_q8_0}, which llama.cpp runs for every (row, token) pair (no tinyBLAS
+     * kernel takes Q1_0). Per 128-weight block, 8 float lanes: for each of its four Q8_0 blocks, lane m adds
+     * {@code d_a} times the exact sum of the four ±q of weights 4m..4m+3 ({@link PartialSums}' partial sums; that
+     * product of an fp16 number and a small integer is exact, so fused or not it rounds once, in the add); then
+     * the row's lanes take {@code d} times the block's lanes in a fused multiply-add, and {@code hsum_float_8} ends
+     * the row. Summed otherwise — each Q8_0 block's scale applied to one integer sum, as ggml's generic C code
+     * does — the same numbers land an ulp away here and there, and an ulp flips activations of the next layer.
+     */
     @Override
     public float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        float sum = 0;
+        float[] acc = new float[PartialSums.SUMS];
+        float[] lanes = new float[PartialSums.SUMS];
         for (int blk = 0; blk < n / QK; blk++) {
             long base = wOffset + (long) blk * TYPE_SIZE;
-            float sumBlock = 0;
+            Arrays.fill(lanes, 0f);
             for (int k = 0; k < Q8_PER_BLOCK; k++) {
                 long a = actOffset + (long) (blk * Q8_PER_BLOCK + k) * Q8_0_SIZE;
-                int sumi = 0;
-                for (int j = 0; j < 32; j++) {
-                    sumi += sign(w, base, 32 * k + j) * i8(act, a + Q8_0_QS + j);
+                float d = Fp16.read(act, a);
+                for (int m = 0; m < PartialSums.SUMS; m++) {
+                    int sum = 0;
+                    for (int j = PartialSums.GROUP * m; j < PartialSums.GROUP * (m + 1); j++) {
+                        sum += sign(w, base, 32 * k + j) * i8(act, a + Q8_0_QS + j);
+                    }
+                    lanes[m] += d * sum;
                 }
-                sumBlock += Fp16.read(act, a) * sumi;
             }
-            sum += Fp16.read(w, base) * sumBlock;
+            float d = Fp16.read(w, base);
+            for (int m = 0; m < PartialSums.SUMS; m++) {
+                acc[m] = Math.fma(d, lanes[m], acc[m]);
+            }
         }
-        return sum;
+        return PartialSums.hsum(acc);
     }
 
     /** ±1 lanes for the 8 weights whose sign bits are the byte at {@code byteAt}. */
@@ -108,22 +131,27 @@ final class Q1_0Codec extends BlockCodec {
         }
     }
 
+    /**
+     * {@link #dotScalar}'s order with vectors: a Q8_0 block's 32 quants as one short vector, negated where the
+     * weight's bit is 0 (the 32 bits are the lane mask), make the 32 products; {@link PartialSums#sums} gives their
+     * 8 partial sums in weight order.
+     */
     @Override
     public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        float sum = 0;
+        FloatVector acc = FloatVector.zero(PartialSums.F256);
         for (int blk = 0; blk < n / QK; blk++) {
             long base = wOffset + (long) blk * TYPE_SIZE;
-            float sumBlock = 0;
+            FloatVector lanes = FloatVector.zero(PartialSums.F256);
             for (int k = 0; k < Q8_PER_BLOCK; k++) {
                 long a = actOffset + (long) (blk * Q8_PER_BLOCK + k) * Q8_0_SIZE;
-                IntVector acc = IntVector.zero(Lanes.I);
-                for (int b = 0; b < 4; b++) {
-                    acc = acc.add(Lanes.mulActivation(signs(w, base + QS + 4 * k + b), act, a + Q8_0_QS + 8 * b));
-                }
-                sumBlock += Fp16.read(act, a) * acc.reduceLanes(VectorOperators.ADD);
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(Simd.B256, act, a + Q8_0_QS,
+                        ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2S, Simd.S512, 0);
+                VectorMask<Short> plus = VectorMask.fromLong(Simd.S512, w.get(LittleEndian.INT, base + QS + 4 * k));
+                FloatVector products = PartialSums.sums(q.neg().blend(q, plus));
+                lanes = products.fma(FloatVector.broadcast(PartialSums.F256, Fp16.read(act, a)), lanes);
             }
-            sum += Fp16.read(w, base) * sumBlock;
+            acc = lanes.fma(FloatVector.broadcast(PartialSums.F256, Fp16.read(w, base)), acc);
         }
-        return sum;
+        return PartialSums.hsumInWeightOrder(acc);
     }
 }
