@@ -45,6 +45,17 @@ import jdk.incubator.vector.FloatVector;
  * two FMAs and every activation load three rows. The final {@code hsum} adds the 8 finished partial sums lane by
  * lane in the tree above. The cost over a float tile that ignores the order ({@link FloatTile}): a fifth more FMAs (the
  * per-block scaling) and a broadcast per code; on Qwen3-0.6B's shapes it runs about as fast (see the commit log).
+ *
+ * <p><b>Why not weight rows in the lanes</b>, as {@link FloatTile}? There the change removed horizontal sums; here
+ * there are none to remove (a lane already follows one (row, token) pair from start to end), and the exact order costs
+ * the same in either layout: four multiply-adds per four products and a fifth to scale them. A 32-row × 8-token form of
+ * this kernel was measured (codes packed per 32 rows by 16×16 transposes, activations in groups of 8 tokens, the
+ * products {@code d_w·d_a} multiplied once per block into a table the FMAs read): 80 vector multiplies per 1024
+ * products against this form's 36 per 384, 17% fewer, yet on one core, 3072 rows × 64 tokens, 1024 and 3072 columns, it
+ * ran Q4_0 at 28–34 GFLOP/s against 32–42 and Q8_0 at 27–37 against 31–39, back to back. Its 16 accumulators, 8 code
+ * vectors and the broadcasts make C2 spill six accumulators, and 24 of its loads per block are 64-byte loads from
+ * {@code float[]}s, which the JVM does not align to cache lines, so most straddle two. (Taking the products
+ * {@code d_w·d_a} out of this kernel's loop into such a table, 30 multiplies instead of 36, measured no faster either.)
  */
 final class Q0Tile {
 
