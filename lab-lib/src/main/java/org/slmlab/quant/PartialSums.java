@@ -1,5 +1,6 @@
 package org.slmlab.quant;
 
+import static org.slmlab.quant.Simd.I512;
 import static org.slmlab.quant.Simd.S512;
 
 import java.lang.foreign.MemorySegment;
@@ -11,7 +12,6 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * ggml's x86 order for one weight row times one activation row of 32-value int8 blocks ({@code ggml_vec_dot_q4_1_q8_1},
@@ -27,14 +27,15 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Fast.</b> The 32 products of a block are one 512-bit vector of shorts (codes below 32 times quants of at most
  * 127 in magnitude fit in 16 bits, and so do sums of four of them), arranged so that the four values of a partial
- * sum are four neighbouring lanes; {@link #sums} then adds neighbours twice, inside ints and inside longs, and
- * converts: 8 float lanes, each one partial sum. The lanes need not be in ggml's order, only known: in weight
+ * sum are four neighbouring lanes; {@link #sums} then adds neighbours twice and converts: 8 float lanes, each one
+ * partial sum (and the same 8 again: a kernel's accumulator is 16 lanes, of which it reads the first 8). The lanes need not be in ggml's order, only known: in weight
  * order ({@link #hsumInWeightOrder}) or in the order 4-bit codes unpack to ({@link #hsumInNibbleOrder}).
  */
 final class PartialSums {
 
-    /** Float lanes of an accumulator: one per partial sum. */
-    static final VectorSpecies<Float> F256 = FloatVector.SPECIES_256;
+    /** {@link #sums}' permutations: lane i takes pair 2i, or the pair after it (mod 16: lanes 8..15 repeat 0..7). */
+    private static final IntVector FIRST_OF_PAIR = IntVector.fromArray(I512, pairIndexes(0), 0);
+    private static final IntVector SECOND_OF_PAIR = IntVector.fromArray(I512, pairIndexes(1), 0);
 
     /** Partial sums per 32-value block, values per partial sum. */
     static final int SUMS = 8;
@@ -57,6 +58,14 @@ final class PartialSums {
     private static final ShortVector FIFTH_BIT_SHIFT = ShortVector.fromArray(S512, fifthBitShifts(), 0);
 
     private PartialSums() {
+    }
+
+    private static int[] pairIndexes(int second) {
+        int[] index = new int[16];
+        for (int i = 0; i < 16; i++) {
+            index[i] = (2 * i + second) % 16;
+        }
+        return index;
     }
 
     private static long highHalfLanes() {
@@ -109,28 +118,38 @@ final class PartialSums {
     }
 
     /**
-     * The 8 partial sums of 32 products whose groups of four are neighbouring lanes, as floats (exact), in the
-     * order of the groups. Adding the upper short of each int to the lower with a shift keeps the sum in the upper
-     * half, which an arithmetic shift brings down sign-extended; the same inside longs adds the pairs.
+     * The 8 partial sums of 32 products whose groups of four are neighbouring lanes, as floats (exact) in lanes
+     * 0..7 — in the order of the groups — and again in lanes 8..15. Adding the upper short of each int to the
+     * lower with a shift keeps the sum of two neighbours in the upper half, which an arithmetic shift brings down
+     * sign-extended; two permutations then take the first and the second of every two such pairs, and an add
+     * sums them. (The permutations fill 16 lanes from the 8 pairs of pairs twice over: gathering into 8 lanes, or
+     * adding inside longs instead, measured slower.)
      */
     static FloatVector sums(ShortVector products) {
         IntVector pairs = products.reinterpretAsInts();
         pairs = pairs.add(pairs.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
-        LongVector quads = pairs.reinterpretAsLongs();
-        quads = quads.add(quads.lanewise(VectorOperators.LSHL, 32)).lanewise(VectorOperators.ASHR, 32);
-        return (FloatVector) quads.convertShape(VectorOperators.L2F, F256, 0);
+        IntVector quads = FIRST_OF_PAIR.selectFrom(pairs, pairs).add(SECOND_OF_PAIR.selectFrom(pairs, pairs));
+        return (FloatVector) quads.convert(VectorOperators.I2F, 0);
     }
 
-    /** {@link #hsum} of 8 float lanes holding the partial sums in weight order (lane m: sum m). */
+    /**
+     * {@link #hsum} of the first 8 float lanes, holding the partial sums in weight order (lane m: sum m). The first
+     * operation, {@code −0 + acc}, changes no lane (not even a zero's sign): it is on a vector of a known shape, so
+     * the JIT knows which class the lanes are read from — without it, C2 compiled {@code lane} as a virtual call on
+     * a boxed vector, once per row (see {@link Simd#sum}; a helper method for it was not inlined either).
+     */
     static float hsumInWeightOrder(FloatVector acc) {
-        return ((acc.lane(0) + acc.lane(4)) + (acc.lane(2) + acc.lane(6)))
-                + ((acc.lane(1) + acc.lane(5)) + (acc.lane(3) + acc.lane(7)));
+        FloatVector x = FloatVector.broadcast(Simd.F512, -0f).add(acc);
+        return ((x.lane(0) + x.lane(4)) + (x.lane(2) + x.lane(6))) + ((x.lane(1) + x.lane(5)) + (x.lane(3) + x.lane(7)));
     }
 
-    /** {@link #hsum} of 8 float lanes in {@link #nibbleCodes}' order: lanes 2i and 2i+1 hold sums i and i+4. */
+    /**
+     * {@link #hsum} of the first 8 float lanes in {@link #nibbleCodes}' order: lanes 2i and 2i+1 hold sums i and
+     * i+4. The {@code −0 +} as in {@link #hsumInWeightOrder}.
+     */
     static float hsumInNibbleOrder(FloatVector acc) {
-        return ((acc.lane(0) + acc.lane(1)) + (acc.lane(4) + acc.lane(5)))
-                + ((acc.lane(2) + acc.lane(3)) + (acc.lane(6) + acc.lane(7)));
+        FloatVector x = FloatVector.broadcast(Simd.F512, -0f).add(acc);
+        return ((x.lane(0) + x.lane(1)) + (x.lane(4) + x.lane(5))) + ((x.lane(2) + x.lane(3)) + (x.lane(6) + x.lane(7)));
     }
 
     /** {@code hsum_float_8}: with x the 8 partial sums, {@code v_i = x_i + x_{i+4}}, then {@code (v0 + v2) + (v1 + v3)}. */

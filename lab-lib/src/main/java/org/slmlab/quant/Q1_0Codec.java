@@ -138,19 +138,19 @@ final class Q1_0Codec extends BlockCodec {
      */
     @Override
     public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        FloatVector acc = FloatVector.zero(PartialSums.F256);
+        FloatVector acc = FloatVector.zero(Simd.F512);
         for (int blk = 0; blk < n / QK; blk++) {
             long base = wOffset + (long) blk * TYPE_SIZE;
-            FloatVector lanes = FloatVector.zero(PartialSums.F256);
+            FloatVector lanes = FloatVector.zero(Simd.F512);
             for (int k = 0; k < Q8_PER_BLOCK; k++) {
                 long a = actOffset + (long) (blk * Q8_PER_BLOCK + k) * Q8_0_SIZE;
                 ShortVector q = (ShortVector) ByteVector.fromMemorySegment(Simd.B256, act, a + Q8_0_QS,
                         ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2S, Simd.S512, 0);
                 VectorMask<Short> plus = VectorMask.fromLong(Simd.S512, w.get(LittleEndian.INT, base + QS + 4 * k));
                 FloatVector products = PartialSums.sums(q.neg().blend(q, plus));
-                lanes = products.fma(FloatVector.broadcast(PartialSums.F256, Fp16.read(act, a)), lanes);
+                lanes = products.fma(FloatVector.broadcast(Simd.F512, Fp16.read(act, a)), lanes);
             }
-            acc = lanes.fma(FloatVector.broadcast(PartialSums.F256, Fp16.read(w, base)), acc);
+            acc = lanes.fma(FloatVector.broadcast(Simd.F512, Fp16.read(w, base)), acc);
         }
         return PartialSums.hsumInWeightOrder(acc);
     }

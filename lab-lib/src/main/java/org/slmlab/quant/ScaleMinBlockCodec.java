@@ -76,14 +76,13 @@ abstract class ScaleMinBlockCodec extends Int8BlockCodec implements Q0Tile.Decod
      */
     @Override
     final float dotRow(MemorySegment w, long wOffset, WidenedActivation a, int n) {
-        FloatVector acc = FloatVector.zero(PartialSums.F256);
+        FloatVector acc = FloatVector.zero(F512);
         float minTerms = 0;
         int bytes = type().typeSize();
         for (int b = 0; b < n / QK; b++) {
             long block = wOffset + (long) b * bytes;
             ShortVector products = groupedCodes(w, block).mul(ShortVector.fromArray(S512, a.grouped, b * QK));
-            FloatVector scale = FloatVector.broadcast(PartialSums.F256, Fp16.read(w, block) * a.d[b]);
-            acc = PartialSums.sums(products).fma(scale, acc);
+            acc = PartialSums.sums(products).fma(FloatVector.broadcast(F512, Fp16.read(w, block) * a.d[b]), acc);
             minTerms += Fp16.read(w, block + M) * a.sum[b];
         }
         return PartialSums.hsumInNibbleOrder(acc) + minTerms;
