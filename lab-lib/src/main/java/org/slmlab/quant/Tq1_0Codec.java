@@ -5,10 +5,10 @@ import static org.slmlab.quant.BlockBytes.putU8;
 import static org.slmlab.quant.BlockBytes.u8;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import org.slmlab.gguf.GgmlType;
-import org.slmlab.gguf.LittleEndian;
 
 /**
  * TQ1_0 — ternary weights {-1, 0, +1} × d packed five to a byte in base 3 (1.6875 bits per weight).
@@ -24,8 +24,12 @@ import org.slmlab.gguf.LittleEndian;
  * ⌈q·256/243⌉: the trits become a fixed-point fraction q/243 in [0, 1). Multiplying the byte by 3^t (mod 256)
  * shifts trit t to the top, and (byte·3) >> 8 reads it — one multiply and shift per weight, no division.
  * qh bytes have only 4 trits, so they are stored as if a fifth trit 0 followed.
+ *
+ * <p>Every product, a batch's too, sums in ggml's x86 order ({@link TernaryOrder}), as llama.cpp runs
+ * {@code ggml_vec_dot_tq1_0_q8_K} for every (row, token) pair: so this is a plain {@link BlockCodec}, whose tile
+ * is one dot per pair.
  */
-final class Tq1_0Codec extends TiledBlockCodec {
+final class Tq1_0Codec extends BlockCodec {
 
     private static final int QK = 256;
     private static final int TYPE_SIZE = GgmlType.TQ1_0.typeSize();
@@ -73,16 +77,15 @@ final class Tq1_0Codec extends TiledBlockCodec {
         }
     }
 
-    /** Σ trit·q8 over one group; {@code a} points at the block's 256 int8 activations. */
-    private static int dotGroup(MemorySegment w, long base, Group g, MemorySegment act, long a) {
-        int sumi = 0;
+    /** Adds c·q8 of one group's weights into their {@link TernaryOrder} lanes; {@code a}: the block's 256 int8. */
+    private static void addGroup(MemorySegment w, long base, Group g, MemorySegment act, long a, int[] sums) {
         for (int m = 0; m < g.bytes; m++) {
             int packed = u8(w, base + g.firstByte + m);
             for (int t = 0; t < g.trits; t++) {
-                sumi += trit(packed, t) * i8(act, a + g.firstWeight + t * g.bytes + m);
+                int i = g.firstWeight + t * g.bytes + m;
+                sums[TernaryOrder.lane(i)] += (trit(packed, t) + 1) * i8(act, a + i);
             }
         }
-        return sumi;
     }
 
     @Override
@@ -106,19 +109,21 @@ final class Tq1_0Codec extends TiledBlockCodec {
         }
     }
 
+    /** In ggml's x86 order ({@link TernaryOrder}). */
     @Override
     public float dotScalar(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        float sum = 0;
+        float[] acc = new float[TernaryOrder.LANES];
+        int[] sums = new int[TernaryOrder.LANES];
         for (int blk = 0; blk < n / QK; blk++) {
             long base = wOffset + (long) blk * TYPE_SIZE;
             long aBlock = actOffset + (long) blk * Q8K_SIZE;
-            int sumi = 0;
+            Arrays.fill(sums, 0);
             for (Group g : GROUPS) {
-                sumi += dotGroup(w, base, g, act, aBlock + Q8K_QS);
+                addGroup(w, base, g, act, aBlock + Q8K_QS, sums);
             }
-            sum += sumi * (Fp16.read(w, base + D_OFFSET) * act.get(LittleEndian.FLOAT, aBlock));
+            TernaryOrder.addBlock(sums, act, aBlock, Fp16.read(w, base + D_OFFSET), acc);
         }
-        return sum;
+        return PartialSums.hsum(acc);
     }
 
     /** Trit t of eight packed bytes as −1/0/+1 lanes. */
@@ -146,26 +151,42 @@ final class Tq1_0Codec extends TiledBlockCodec {
         }
     }
 
+    /**
+     * {@link #dotScalar}'s integer lanes from eight-weight vectors: a run of eight code bytes holds eight
+     * consecutive weights of one trit, all in the same quarter of a 32-weight span, so each run adds into the
+     * vector of its quarter; per block, lanes {@code 4k .. 4k + 3} of the quarters together are lane {@code k}.
+     */
     @Override
     public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
-        float sum = 0;
+        float[] acc = new float[TernaryOrder.LANES];
+        int[] sums = new int[TernaryOrder.LANES];
+        int[] byWeight = new int[32];
         for (int blk = 0; blk < n / QK; blk++) {
             long base = wOffset + (long) blk * TYPE_SIZE;
             long aBlock = actOffset + (long) blk * Q8K_SIZE;
             long a = aBlock + Q8K_QS;
-            IntVector acc = IntVector.zero(Lanes.I);
+            IntVector[] quarters = {IntVector.zero(Lanes.I), IntVector.zero(Lanes.I), IntVector.zero(Lanes.I),
+                IntVector.zero(Lanes.I)};
             for (int gi = 0; gi < 2; gi++) {
                 Group g = GROUPS[gi];
                 for (int m = 0; m < g.bytes; m += Lanes.N) {
                     for (int t = 0; t < g.trits; t++) {
-                        acc = acc.add(Lanes.mulActivation(trits(w, base + g.firstByte + m, t), act,
-                                a + g.firstWeight + t * g.bytes + m));
+                        int first = g.firstWeight + t * g.bytes + m;
+                        int quarter = first % 32 / Lanes.N;
+                        quarters[quarter] = quarters[quarter].add(Lanes.mulActivation(
+                                trits(w, base + g.firstByte + m, t).add(1), act, a + first));
                     }
                 }
             }
-            int sumi = acc.reduceLanes(VectorOperators.ADD) + dotGroup(w, base, GROUPS[2], act, a);
-            sum += sumi * (Fp16.read(w, base + D_OFFSET) * act.get(LittleEndian.FLOAT, aBlock));
+            for (int quarter = 0; quarter < 4; quarter++) {
+                quarters[quarter].intoArray(byWeight, Lanes.N * quarter);
+            }
+            for (int k = 0; k < TernaryOrder.LANES; k++) {
+                sums[k] = byWeight[4 * k] + byWeight[4 * k + 1] + byWeight[4 * k + 2] + byWeight[4 * k + 3];
+            }
+            addGroup(w, base, GROUPS[2], act, a, sums);
+            TernaryOrder.addBlock(sums, act, aBlock, Fp16.read(w, base + D_OFFSET), acc);
         }
-        return sum;
+        return PartialSums.hsum(acc);
     }
 }

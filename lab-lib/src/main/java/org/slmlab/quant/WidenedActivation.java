@@ -52,11 +52,11 @@ final class WidenedActivation {
      */
     final short[] twoBitLanes;
     /**
-     * Q8_K only: per block, 32 short lanes that start TQ2_0's integer sums: lane {@code k} holds minus the sum of
-     * the eight quants that meet it ({@link #twoBitLanes} at {@code 32p + k}). TQ2_0 stores {@code c = w + 1},
-     * and Σ(c − 1)·q = Σc·q − Σq: the −Σq is made once per activation row here rather than once per weight. Per
-     * lane, not per block (ggml subtracts its 16-quant {@code bsums}, which do not follow its lanes): each lane
-     * then holds the exact Σ(c − 1)·q of its own weights, so a row of zero weights sums to an exact zero.
+     * Q8_K only: per block, 32 short lanes that start TQ2_0's integer sums: lanes {@code 2j} and {@code 2j + 1}
+     * ({@code j < 8}) hold minus ggml's {@code bsums[2j]} and {@code bsums[2j + 1]}, the upper 16 lanes 0. TQ2_0
+     * stores {@code c = w + 1}, and Σ(c − 1)·q = Σc·q − Σq: the −Σq is made once per activation row here rather
+     * than once per weight, split over the lanes as ggml splits it ({@link TernaryOrder}), so that each of its 8
+     * integer lanes, and the float rounding after it, comes out as ggml's.
      */
     final short[] twoBitStarts;
     /** Per block: the scale. */
@@ -127,7 +127,7 @@ final class WidenedActivation {
                     }
                 }
                 for (int i = 0; i < qk; i++) {
-                    a.twoBitStarts[32 * b + i % 32] -= a.twoBitLanes[b * qk + i];
+                    a.twoBitStarts[32 * b + i / Q8_KCodec.BSUM_GROUP] -= a.q[b * qk + i];
                 }
             }
         }

@@ -97,7 +97,9 @@ class GoldenParityTest {
      * Q4_1, Q5_1 and Q1_0 (every token in {@code ggml_vec_dot_q4_1_q8_1}'s, {@code q5_1}'s, {@code q1_0_q8_0}'s x86
      * order, see {@code ScaleMinBlockCodec}, {@code Q1_0Codec}; before it, summed in another float order,
      * mini-qwen3-Q5_1 was 0.087 away, mini-qwen3-Q1_0 0.073, mini-qwen3-Q4_1 0.043, mini-llama-Q4_1 0.037, each
-     * from activations flipped at a Q8 boundary), and
+     * from activations flipped at a Q8 boundary) or TQ1_0 and TQ2_0 (every token in
+     * {@code ggml_vec_dot_tq1_0_q8_K}'s and {@code tq2_0}'s, see {@code TernaryOrder}; before it, mini-bitnet-TQ1_0
+     * and -TQ2_0 were 0.191 away, mini-qwen3-TQ1_0 and -TQ2_0 0.0854, mini-llama-TQ1_0 and -TQ2_0 1.4e-6), and
      * every float step between them follows ggml's order (softmax and SiLU with ggml's vector exponential,
      * attention sums in its lanes, RoPE with the compiler's fused multiply-adds and glibc's {@code sinf}/{@code cosf},
      * Gemma's GELU from ggml's F16 table). The test holds them to a difference of exactly 0 there: any change to a
@@ -113,7 +115,9 @@ class GoldenParityTest {
             "mini-llama-Q5_0", "mini-llama-Q8_0", "mini-phi3-Q4_0", "mini-phi3-Q8_0", "mini-qwen3-IQ4_NL",
             "mini-qwen3-Q4_0", "mini-qwen3-Q5_0", "mini-qwen3-Q8_0",
             "mini-llama-Q4_1", "mini-llama-Q5_1", "mini-qwen3-Q4_1", "mini-qwen3-Q5_1",
-            "mini-llama-Q1_0", "mini-qwen3-Q1_0");
+            "mini-llama-Q1_0", "mini-qwen3-Q1_0",
+            "mini-bitnet-TQ1_0", "mini-bitnet-TQ2_0", "mini-llama-TQ1_0", "mini-llama-TQ2_0", "mini-qwen3-TQ1_0",
+            "mini-qwen3-TQ2_0");
     static final java.util.Map<String, Double> SCALAR_PATH_FLIPS = java.util.Map.of(
             "mini-llama-F16", 0.0016,
             "mini-phi3-F16", 0.0015,
@@ -194,8 +198,8 @@ class GoldenParityTest {
             // Greedy continuation, one token at a time (llama.cpp: lowest id on ties, no stop at EOS).
             // Our error during generation is unknown (no reference logits there): for float weights take the
             // prompt's; for quantized weights a rounding flip may happen at any step and moves logits by up to
-            // 0.1 (the largest flips seen on prompt positions: mini-qwen3-Q5_1 0.087 before its dot followed ggml's
-            // order, mini-qwen3-TQ1_0 0.085; BitNet's ternary weights 0.19).
+            // 0.1 (the largest flips seen on prompt positions, before the dots followed ggml's order:
+            // mini-qwen3-Q5_1 0.087, mini-qwen3-TQ1_0 0.085; BitNet's ternary weights 0.19).
             double errorScale = floatWeightsOnly(model) ? maxDiff : Math.max(maxDiff, 0.1);
             float[] last = java.util.Arrays.copyOfRange(logits, logits.length - vocab, logits.length);
             for (int step = 0; step < greedy.length; step++) {

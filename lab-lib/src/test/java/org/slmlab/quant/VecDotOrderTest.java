@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slmlab.gguf.GGUFFile;
@@ -17,13 +16,13 @@ import org.slmlab.testing.SharedReference;
 
 /**
  * The types llama.cpp multiplies with {@code ggml_vec_dot_*} for every (row, token) pair, a prompt's too (Q4_1,
- * Q5_1, Q1_0: no tinyBLAS kernel takes them), sum in exactly its x86 order: the scalar reference gives ggml's own
+ * Q5_1, Q1_0, TQ1_0, TQ2_0: no tinyBLAS kernel takes them), sum in exactly its x86 order: the scalar reference gives ggml's own
  * dot products bit for bit, and the fast kernels give the scalar reference's (Q4_1 and Q5_1: {@link Q0TileTest}).
  */
 class VecDotOrderTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"Q4_1", "Q5_1", "Q1_0"})
+    @ValueSource(strings = {"Q4_1", "Q5_1", "Q1_0", "TQ1_0", "TQ2_0"})
     void scalarReferenceEqualsGgmlBitForBit(String name) throws IOException {
         GgmlType type = GgmlType.valueOf(name);
         QuantCodec codec = Codecs.of(type);
@@ -41,24 +40,27 @@ class VecDotOrderTest {
         }
     }
 
-    @Test
-    void q1_0FastDotEqualsTheScalarReferenceBitForBit() {
+    /** TQ1_0 and TQ2_0 multiply a batch with the same kernel, pair by pair, so this covers their tiles too. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Q1_0", "TQ1_0", "TQ2_0"})
+    void fastDotEqualsTheScalarReferenceBitForBit(String name) {
         assumeTrue(Simd.FAST, "no 512-bit vectors: the fast paths are off");
-        QuantCodec codec = Codecs.of(GgmlType.Q1_0);
-        QuantCodec q8 = Codecs.of(GgmlType.Q8_0);
-        int n = TestData.length(GgmlType.Q1_0, 3);
-        long rowBytes = GgmlType.Q1_0.bytesFor(n);
+        GgmlType type = GgmlType.valueOf(name);
+        QuantCodec codec = Codecs.of(type);
+        QuantCodec q8 = Codecs.of(codec.vecDotType());
+        int n = TestData.length(type, 3);
+        long rowBytes = type.bytesFor(n);
         try (Arena arena = Arena.ofConfined()) {
             int rows = Kind.values().length + 2; // every kind of data, then random bytes (scales infinite, NaN)
             MemorySegment w = TestData.weightRows(arena, codec, n, rows);
-            MemorySegment a = arena.allocate(GgmlType.Q8_0.bytesFor(n));
+            MemorySegment a = arena.allocate(q8.type().bytesFor(n));
             for (Kind kind : Kind.values()) {
                 q8.quantizeActivation(TestData.floats(kind, n, 7), 0, a, 0, n);
                 for (int r = 0; r < rows; r++) {
                     float scalar = codec.dotScalar(w, r * rowBytes, a, 0, n);
                     float fast = codec.dotFast(w, r * rowBytes, a, 0, n);
                     assertEquals(Float.floatToIntBits(scalar), Float.floatToIntBits(fast),
-                            "Q1_0 row " + r + ", activation " + kind + ": " + scalar + " vs " + fast);
+                            name + " row " + r + ", activation " + kind + ": " + scalar + " vs " + fast);
                 }
             }
         }
