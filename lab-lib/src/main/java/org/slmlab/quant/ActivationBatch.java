@@ -93,8 +93,8 @@ public final class ActivationBatch {
     }
 
     /**
-     * Every row dequantized ({@code q·d} per value for the 8-bit formats, exact in a float), row {@code t} at
-     * {@code [t·n, (t+1)·n)}: the activation side of {@link FloatTile}. Do not modify.
+     * Every row decoded to floats (F16 and BF16 exactly), row {@code t} at {@code [t·n, (t+1)·n)}: the activation
+     * side of the float weight types' kernels ({@link DequantizingDot}, {@link #tokenGroups}). Do not modify.
      */
     synchronized float[] floats() {
         if (floats == null) {

@@ -10,16 +10,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 
 /**
- * Prompt processing for float and block types: a slice of weight rows times many activation rows as a float
- * matrix product on decoded values, instead of one dot product per (row, token) pair.
- *
- * <p>Why: a block dot product spends most of its instructions unpacking the weight block (nibbles, fifth bits,
- * widening) and converting its integer sum to float. In a batch every weight row meets every token, so this
- * decodes each weight row once into floats, then runs a register-tiled multiply. The decoded values are exactly the
- * stored ones ({@code q·d} of the weight, {@code q_a·d_a} of the activation: small integers times an fp16 scale
- * fit a float's mantissa), so the result equals ggml's integer dot up to float summation order. The float weight
- * types (F32, F16, BF16: {@link DequantizingDot}) use the same product, and there the order is llamafile's
- * tinyBLAS's own, bit for bit.
+ * Prompt processing for the float weight types (F32, F16, BF16: {@link DequantizingDot}): a slice of weight rows
+ * times many activation rows as a register-tiled float matrix product on decoded values, summed in llamafile's
+ * tinyBLAS order bit for bit — the order llama.cpp multiplies these types' batches in.
  *
  * <p><b>The order.</b> tinyBLAS gives each output (row r, token t) one accumulator of 16 float lanes: lane j sums
  * {@code w_r[k]·a_t[k]} for the columns {@code k ≡ j (mod 16)}, in column order, by fused multiply-adds; the 16
@@ -42,13 +35,10 @@ import jdk.incubator.vector.VectorShuffle;
  * ({@link ActivationBatch#tokenGroups}), both so that the kernel reads them front to back. Missing rows and tokens
  * (a slice's last rows, a batch's last tokens) are zeros whose sums are computed and never stored.
  *
- * <p>Below {@link #MIN_ACTS} tokens (generation is one) decoding every weight into floats would cost more than
- * it saves, and the codec's block dot runs per pair.
+ * <p>One token (generation) does not come here: {@link DequantizingDot}'s matrix-vector kernel reads each weight
+ * once, in the same order.
  */
 final class FloatTile {
-
-    /** Fewer activation rows than this: per-pair block dots. */
-    static final int MIN_ACTS = 4;
 
     /** Weight rows per panel: two vectors of 16 lanes. */
     static final int ROWS = 32;
@@ -108,11 +98,6 @@ final class FloatTile {
     }
 
     private FloatTile() {
-    }
-
-    /** True when {@link #multiply} pays off for {@code acts} activation rows (and the fast paths are on). */
-    static boolean worthIt(int acts) {
-        return Simd.FAST && acts >= MIN_ACTS;
     }
 
     /**
