@@ -128,8 +128,18 @@ final class Tq1_0Codec extends BlockCodec {
 
     /** Trit t of eight packed bytes as −1/0/+1 lanes. */
     private static IntVector trits(MemorySegment w, long byteAt, int t) {
+        return codes(w, byteAt, t).sub(1);
+    }
+
+    /** Trit t of eight packed bytes as the stored codes c = trit + 1 ∈ {0, 1, 2}. */
+    private static IntVector codes(MemorySegment w, long byteAt, int t) {
         IntVector shifted = Lanes.unsignedBytes(w, byteAt).mul(POW3[t]).and(0xFF);
-        return shifted.mul(3).lanewise(VectorOperators.LSHR, 8).sub(1);
+        return shifted.mul(3).lanewise(VectorOperators.LSHR, 8);
+    }
+
+    /** c·q of the eight weights of trit t in code bytes {@code byteAt ..}, whose quants are at {@code act[a]}. */
+    private static IntVector products(MemorySegment w, long byteAt, int t, MemorySegment act, long a) {
+        return Lanes.mulActivation(codes(w, byteAt, t), act, a);
     }
 
     @Override
@@ -153,8 +163,11 @@ final class Tq1_0Codec extends BlockCodec {
 
     /**
      * {@link #dotScalar}'s integer lanes from eight-weight vectors: a run of eight code bytes holds eight
-     * consecutive weights of one trit, all in the same quarter of a 32-weight span, so each run adds into the
-     * vector of its quarter; per block, lanes {@code 4k .. 4k + 3} of the quarters together are lane {@code k}.
+     * consecutive weights of one trit, all in one quarter of a 32-weight span, so each run adds into the vector of
+     * its quarter ({@code q0 .. q3}, locals: in an array the JIT would box them); per block, lanes
+     * {@code 4k .. 4k + 3} of the quarters in order are lane {@code k}. In the first group (32 bytes) trit t of
+     * bytes {@code 8j ..} is weights {@code 32t + 8j ..}: quarter j; in the second (16 bytes, from weight 160)
+     * weights {@code 160 + 16t + 8j ..}: quarter j for even t, j + 2 for odd.
      */
     @Override
     public float dotFast(MemorySegment w, long wOffset, MemorySegment act, long actOffset, int n) {
@@ -165,22 +178,33 @@ final class Tq1_0Codec extends BlockCodec {
             long base = wOffset + (long) blk * TYPE_SIZE;
             long aBlock = actOffset + (long) blk * Q8K_SIZE;
             long a = aBlock + Q8K_QS;
-            IntVector[] quarters = {IntVector.zero(Lanes.I), IntVector.zero(Lanes.I), IntVector.zero(Lanes.I),
-                IntVector.zero(Lanes.I)};
-            for (int gi = 0; gi < 2; gi++) {
-                Group g = GROUPS[gi];
-                for (int m = 0; m < g.bytes; m += Lanes.N) {
-                    for (int t = 0; t < g.trits; t++) {
-                        int first = g.firstWeight + t * g.bytes + m;
-                        int quarter = first % 32 / Lanes.N;
-                        quarters[quarter] = quarters[quarter].add(Lanes.mulActivation(
-                                trits(w, base + g.firstByte + m, t).add(1), act, a + first));
-                    }
+            IntVector q0 = IntVector.zero(Lanes.I);
+            IntVector q1 = q0;
+            IntVector q2 = q0;
+            IntVector q3 = q0;
+            for (int t = 0; t < 5; t++) {
+                long at = a + 32 * t;
+                q0 = q0.add(products(w, base, t, act, at));
+                q1 = q1.add(products(w, base + 8, t, act, at + 8));
+                q2 = q2.add(products(w, base + 16, t, act, at + 16));
+                q3 = q3.add(products(w, base + 24, t, act, at + 24));
+            }
+            for (int t = 0; t < 5; t++) {
+                long at = a + GROUPS[1].firstWeight + 16 * t;
+                IntVector low = products(w, base + GROUPS[1].firstByte, t, act, at);
+                IntVector high = products(w, base + GROUPS[1].firstByte + 8, t, act, at + 8);
+                if (t % 2 == 0) {
+                    q0 = q0.add(low);
+                    q1 = q1.add(high);
+                } else {
+                    q2 = q2.add(low);
+                    q3 = q3.add(high);
                 }
             }
-            for (int quarter = 0; quarter < 4; quarter++) {
-                quarters[quarter].intoArray(byWeight, Lanes.N * quarter);
-            }
+            q0.intoArray(byWeight, 0);
+            q1.intoArray(byWeight, 8);
+            q2.intoArray(byWeight, 16);
+            q3.intoArray(byWeight, 24);
             for (int k = 0; k < TernaryOrder.LANES; k++) {
                 sums[k] = byWeight[4 * k] + byWeight[4 * k + 1] + byWeight[4 * k + 2] + byWeight[4 * k + 3];
             }
