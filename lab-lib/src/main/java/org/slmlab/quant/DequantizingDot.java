@@ -12,9 +12,10 @@ import jdk.incubator.vector.FloatVector;
  * summation order differs from the reference.
  *
  * <p>A batch of tokens goes to {@link FloatTile}'s register-tiled product. One token (generation) goes to
- * {@link #matVec}, which reads the weights once at memory speed. Both keep one float accumulator of 16 lanes per
- * (row, token), fed in column order and reduced by {@link Simd#sum}, so a row's result has the same bits
- * whichever of the two computes it.
+ * {@link #matVec}, which reads the weights once at memory speed. Both sum each (row, token) in tinyBLAS's order —
+ * 16 partial sums, partial j taking the columns k ≡ j (mod 16) in order by fused multiply-adds, added in one fixed
+ * tree ({@link Simd#sum} here, its lane-by-lane twin in the tile) — so a row's result has the same bits whichever
+ * of the two computes it ({@code FloatTileTest}).
  *
  * <p>The kernels work in whole 16-float vectors; a row whose length is not a multiple of 16 (possible only for
  * these unblocked types) takes the reference.
